@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }],
+  },
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
+  testTimeout: 30000,
+  // Two cores: one worker per core keeps browser and HTTP suites from starving each other.
+  maxWorkers: 2,
+};
