@@ -1,58 +1,40 @@
+import type { Command } from "./command";
 import { UsageError } from "./usage-error";
 
-/** A subcommand: runs with the arguments after its name, resolves to the exit status. */
-export type Command = {
-  summary: string;
-  usage: string;
-  run(args: string[]): Promise<number>;
-};
+// Each subcommand is its own module, loaded on use so `likely solve` never pays for the web stack.
+const commands: Record<string, () => Promise<Command>> = {};
 
-// Loaded lazily so `likely solve` never pays for the web stack.
-const commands: Record<string, () => Command> = {};
-
-/** Registers a subcommand; each command module calls this once. */
-export function registerCommand(name: string, load: () => Command): void {
-  commands[name] = load;
-}
-
-function help(): string {
+async function help(): Promise<string> {
   const lines = ["Usage: likely <command> [options]", "", "Commands:"];
-  for (const [name, load] of Object.entries(commands)) {
-    const cmd = load();
-    lines.push(`  ${cmd.usage.padEnd(58)} ${cmd.summary}`);
-    void name;
+  for (const load of Object.values(commands)) {
+    const cmd = await load();
+    lines.push(`  likely ${cmd.usage}`, `      ${cmd.summary}`);
   }
   lines.push("", "Bad input exits with status 2 and one line on standard error.");
   return lines.join("\n");
 }
 
+/** Entry point of the `likely` bin. Never prints a stack trace. */
 export async function main(argv: string[]): Promise<void> {
-  registerAll();
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(help() + "\n");
+    process.stdout.write((await help()) + "\n");
     return;
   }
-  const load = commands[name];
   try {
-    if (!load) throw new UsageError(`unknown command "${name}"; expected one of: ${Object.keys(commands).join(", ")}`);
-    process.exitCode = await load().run(rest);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`likely ${name ?? ""}: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
+    const load = commands[name];
+    if (!load) {
+      throw new UsageError(`unknown command "${name}"; expected one of: ${Object.keys(commands).join(", ") || "(none yet)"}`);
     }
+    process.exitCode = await (await load()).run(rest);
+  } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`likely ${name}: internal error: ${message}\n`);
-    process.exitCode = 1;
+    if (err instanceof UsageError) {
+      process.stderr.write(`likely ${name}: ${message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`likely ${name}: internal error: ${message}\n`);
+      process.exitCode = 1;
+    }
   }
 }
-
-function registerAll(): void {
-  // Each subcommand lives in its own module under src/cli/.
-  for (const mod of COMMAND_MODULES) mod();
-}
-
-/** Subcommand modules, each exporting `register()`; appended as commands arrive. */
-const COMMAND_MODULES: Array<() => void> = [];
