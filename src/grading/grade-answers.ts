@@ -1,0 +1,171 @@
+import { formatShape, type Shape, type Value } from "./shape";
+import { allClose, DEFAULT_ATOL, DEFAULT_RTOL, totalRelativeError } from "./tolerance";
+import { matchPermutation } from "./permutation";
+
+/**
+ * One answer part of an exercise. Parts sharing a `permutationGroup` have a leading component axis
+ * of the same length k (a vector of k numbers, or a k x d matrix) and are graded up to one common
+ * reordering of the components.
+ */
+export type PartSpec = { name: string; label: string; shape: Shape; weight?: number; permutationGroup?: string };
+/** A known wrong answer: the value(s) it produces per part and what went wrong. */
+export type Mistake = { id: string; message: string; answers: Partial<Record<string, Value>> };
+export type PartResult = { name: string; correct: boolean; feedback: string; mistake?: string };
+
+export type GradeInput = {
+  parts: PartSpec[];
+  key: Record<string, Value>;
+  answers: Record<string, Value>;
+  mistakes?: Mistake[];
+  rtol?: number;
+  atol?: number;
+};
+export type GradeOutput = { parts: PartResult[]; score: number; permutation?: Record<string, number[]> };
+
+export const CORRECT_FEEDBACK = "Correct.";
+export const MISSING_FEEDBACK = "No answer was given for this part.";
+
+function formatTolerance(x: number): string {
+  return String(Number(x.toPrecision(6)));
+}
+
+/** The generic feedback for a wrong answer: states the tolerance, never the key. */
+export function toleranceFeedback(rtol: number, atol: number): string {
+  return `Not within the tolerance (relative ${formatTolerance(rtol * 100)}%, absolute ${formatTolerance(atol)}) of the expected value.`;
+}
+
+function own<T>(record: Record<string, T> | Partial<Record<string, T>>, name: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
+}
+
+/** Length of the leading (component) axis of a value, or undefined for a scalar. */
+function leadingLength(v: Value): number | undefined {
+  return typeof v === "number" ? undefined : v.length;
+}
+
+/** The value with its components reordered: result[i] = value[perm[i]]. */
+function permute(value: Value, perm: number[]): Value {
+  if (typeof value === "number" || value.length !== perm.length) return value;
+  return perm.map((j) => value[j]!) as Value;
+}
+
+/** Component i of a value along its leading axis (a number, or a row). */
+function component(value: Value, i: number): Value | undefined {
+  if (typeof value === "number") return undefined;
+  return value[i];
+}
+
+/**
+ * Grades parsed answers against the key. A part is correct when `allClose(answer, key, rtol, atol)`.
+ * A wrong part that matches a known mistake gets that mistake's message and id. The score is the
+ * weighted fraction of correct parts (0..1). Throws when the exercise definition is inconsistent
+ * (missing key, negative weight, permutation group without a common component axis).
+ *
+ * @example gradeAnswers({ parts, key: { mean: 2 }, answers: { mean: 2.001 } }).score // 1
+ */
+export function gradeAnswers(input: GradeInput): GradeOutput {
+  const rtol = input.rtol ?? DEFAULT_RTOL;
+  const atol = input.atol ?? DEFAULT_ATOL;
+  if (!(rtol >= 0) || !(atol >= 0)) throw new Error(`gradeAnswers: rtol and atol must be >= 0 (got ${rtol}, ${atol})`);
+  const mistakes = input.mistakes ?? [];
+  const weights = new Map<string, number>();
+  for (const part of input.parts) {
+    const w = part.weight ?? 1;
+    if (!(w >= 0) || !Number.isFinite(w)) throw new Error(`gradeAnswers: part "${part.name}" has an invalid weight ${w}`);
+    if (own(input.key, part.name) === undefined) throw new Error(`gradeAnswers: no key for part "${part.name}"`);
+    weights.set(part.name, w);
+  }
+
+  // Reorder the answers of each permutation group by the best matching permutation.
+  const effective = new Map<string, Value | undefined>();
+  for (const part of input.parts) effective.set(part.name, own(input.answers, part.name));
+  const groups = new Map<string, PartSpec[]>();
+  for (const part of input.parts) {
+    if (part.permutationGroup === undefined) continue;
+    const list = groups.get(part.permutationGroup) ?? [];
+    list.push(part);
+    groups.set(part.permutationGroup, list);
+  }
+  let permutation: Record<string, number[]> | undefined;
+  for (const [group, members] of groups) {
+    const ks = members.map((m) => leadingLength(own(input.key, m.name)!));
+    const k = ks[0];
+    if (k === undefined || k < 1 || ks.some((x) => x !== k)) {
+      throw new Error(`gradeAnswers: parts of permutation group "${group}" need a common leading axis (got lengths ${ks.join(", ")})`);
+    }
+    const close: boolean[][][] = [];
+    const error: number[][][] = [];
+    for (const m of members) {
+      const key = own(input.key, m.name)!;
+      const ans = own(input.answers, m.name);
+      const usable = ans !== undefined && leadingLength(ans) === k;
+      const c: boolean[][] = [];
+      const e: number[][] = [];
+      for (let i = 0; i < k; i++) {
+        const ci: boolean[] = [];
+        const ei: number[] = [];
+        for (let j = 0; j < k; j++) {
+          const a = usable ? component(ans, j) : undefined;
+          const b = component(key, i)!;
+          ci.push(a !== undefined && allClose(a, b, rtol, atol));
+          ei.push(a !== undefined ? totalRelativeError(a, b, atol) : Infinity);
+        }
+        c.push(ci);
+        e.push(ei);
+      }
+      close.push(c);
+      error.push(e);
+    }
+    const match = matchPermutation({ weight: members.map((m) => weights.get(m.name)!), close, error, k });
+    permutation ??= Object.create(null) as Record<string, number[]>;
+    permutation[group] = match.perm;
+    for (const m of members) {
+      const ans = own(input.answers, m.name);
+      if (ans !== undefined) effective.set(m.name, permute(ans, match.perm));
+    }
+  }
+
+  const results: PartResult[] = [];
+  let total = 0;
+  let earned = 0;
+  for (const part of input.parts) {
+    const w = weights.get(part.name)!;
+    total += w;
+    const key = own(input.key, part.name)!;
+    const ans = effective.get(part.name);
+    if (ans === undefined) {
+      results.push({ name: part.name, correct: false, feedback: MISSING_FEEDBACK });
+      continue;
+    }
+    if (allClose(ans, key, rtol, atol)) {
+      earned += w;
+      results.push({ name: part.name, correct: true, feedback: CORRECT_FEEDBACK });
+      continue;
+    }
+    const mistake = mistakes.find((m) => {
+      const wrong = own(m.answers, part.name);
+      return wrong !== undefined && allClose(ans, wrong, rtol, atol);
+    });
+    if (mistake) {
+      results.push({ name: part.name, correct: false, feedback: mistake.message, mistake: mistake.id });
+    } else if (!sameShape(ans, key)) {
+      results.push({ name: part.name, correct: false, feedback: `Expected ${formatShape(part.shape)}.` });
+    } else {
+      results.push({ name: part.name, correct: false, feedback: toleranceFeedback(rtol, atol) });
+    }
+  }
+  const score = total > 0 ? earned / total : 0;
+  return permutation ? { parts: results, score, permutation } : { parts: results, score };
+}
+
+function sameShape(a: Value, b: Value): boolean {
+  if (typeof a === "number" || typeof b === "number") return typeof a === typeof b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x: unknown = a[i];
+    const y: unknown = b[i];
+    if (Array.isArray(x) !== Array.isArray(y)) return false;
+    if (Array.isArray(x) && Array.isArray(y) && x.length !== y.length) return false;
+  }
+  return true;
+}

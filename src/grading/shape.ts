@@ -1,0 +1,71 @@
+/**
+ * Answer shapes and values.
+ *
+ * A scalar is a `number`, a vector of length n is `number[]` (n entries), a matrix r x c is
+ * `number[][]` (r rows of c entries each).
+ */
+export type Shape =
+  | { kind: "scalar" }
+  | { kind: "vector"; length: number }
+  | { kind: "matrix"; rows: number; cols: number };
+
+export type Value = number | number[] | number[][];
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * Describes a shape for a student, e.g. "a number", "a list of 3 numbers",
+ * "a 2 x 2 matrix (2 rows of 2 numbers)".
+ *
+ * @example formatShape({ kind: "vector", length: 3 }) // "a list of 3 numbers"
+ */
+export function formatShape(shape: Shape): string {
+  switch (shape.kind) {
+    case "scalar":
+      return "a number";
+    case "vector":
+      return `a list of ${plural(shape.length, "number")}`;
+    case "matrix":
+      return `a ${shape.rows} x ${shape.cols} matrix (${plural(shape.rows, "row")} of ${plural(shape.cols, "number")})`;
+  }
+}
+
+/** True when `shape` has positive integer sizes (a well-formed exercise definition). */
+export function isValidShape(shape: Shape): boolean {
+  const size = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 1;
+  if (shape === null || typeof shape !== "object") return false;
+  switch (shape.kind) {
+    case "scalar":
+      return true;
+    case "vector":
+      return size(shape.length);
+    case "matrix":
+      return size(shape.rows) && size(shape.cols);
+    default:
+      return false;
+  }
+}
+
+/** The shape of a value (a matrix is any array whose first entry is an array). */
+export function shapeOf(value: Value): Shape {
+  if (typeof value === "number") return { kind: "scalar" };
+  if (value.length > 0 && Array.isArray(value[0])) {
+    return { kind: "matrix", rows: value.length, cols: (value[0] as number[]).length };
+  }
+  return { kind: "vector", length: value.length };
+}
+
+/** All entries of a value in row-major order. */
+export function entriesOf(value: Value): number[] {
+  if (typeof value === "number") return [value];
+  const out: number[] = [];
+  for (const item of value as (number | number[])[]) {
+    if (Array.isArray(item)) out.push(...item);
+    else out.push(item);
+  }
+  return out;
+}
+
+export { plural };
