@@ -1,0 +1,36 @@
+import type { Db } from "./client";
+
+export type UserRole = "student" | "instructor";
+export type PublicUser = { id: number; email: string; name: string; role: UserRole };
+
+const publicFields = { id: true, email: true, name: true, role: true } as const;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function selectOptionalUserByEmail(db: Db, email: string) {
+  return db.user.findUnique({ where: { email: normalizeEmail(email) } });
+}
+
+export async function selectOptionalUser(db: Db, id: number): Promise<PublicUser | null> {
+  return db.user.findUnique({ where: { id }, select: publicFields }) as Promise<PublicUser | null>;
+}
+
+export async function insertUser(
+  db: Db,
+  user: { email: string; name: string; role: UserRole; passwordHash: string },
+): Promise<PublicUser> {
+  return db.user.create({
+    data: { ...user, email: normalizeEmail(user.email) },
+    select: publicFields,
+  }) as Promise<PublicUser>;
+}
+
+export async function updateUserPassword(db: Db, id: number, passwordHash: string): Promise<void> {
+  await db.user.update({ where: { id }, data: { passwordHash } });
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  return db.user.count();
+}

@@ -1,0 +1,15 @@
+import type { PublicUser } from "../db/users";
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The signed-in user (session cookie or bearer token). */
+      user?: PublicUser;
+      /** Hash of the session cookie, when the user came by cookie. */
+      sessionHash?: string;
+    }
+  }
+}
+
+export {};

@@ -1,0 +1,64 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import { authenticate } from "../../auth/authenticate";
+import type { Db } from "../../db/client";
+import { loginLimiter } from "../middleware/rate-limits";
+import { endSession, startSession } from "../middleware/session";
+
+type SessionOptions = { db: Db; secret: string; secureCookies: boolean };
+
+const signInForm = z.object({
+  email: z.string().trim().max(254).default(""),
+  password: z.string().max(200).default(""),
+  next: z.string().max(2000).optional(),
+});
+
+/** Only same-site paths are followed after sign-in (no open redirect). */
+function safeNext(next: unknown): string | undefined {
+  return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : undefined;
+}
+
+function landing(req: Request): string {
+  return req.user?.role === "instructor" ? "/courses" : "/assignments";
+}
+
+export function authPages(o: SessionOptions): Router {
+  const router = Router();
+
+  router.get("/signin", (req, res) => {
+    if (req.user) return res.redirect(303, landing(req));
+    res.render("signin", { title: "Sign in", next: safeNext(req.query.next) });
+  });
+
+  router.post(
+    "/signin",
+    loginLimiter(),
+    async (req, res) => {
+      const form = signInForm.parse(req.body ?? {});
+      const user = form.email && form.password ? await authenticate(o.db, form.email, form.password) : null;
+      if (!user) {
+        res.status(401).render("signin", {
+          title: "Sign in",
+          email: form.email,
+          next: safeNext(form.next),
+          error: "That email and password do not match an account. Check both and try again.",
+        });
+        return;
+      }
+      await startSession(o, req, res, user.id);
+      req.user = user;
+      res.redirect(303, safeNext(form.next) ?? landing(req));
+    },
+  );
+
+  router.post("/signout", async (req, res) => {
+    await endSession(o, req, res);
+    res.redirect(303, "/signin?signedout=1");
+  });
+
+  router.get("/", (req, res) => {
+    res.redirect(303, req.user ? landing(req) : "/signin");
+  });
+
+  return router;
+}
