@@ -1,0 +1,45 @@
+/**
+ * Worker thread of the EM pass runner (see pass-protocol.ts): waits for bind messages and, while
+ * bound, runs passes on its block of points with the same kernels as the main thread.
+ */
+import { parentPort } from "node:worker_threads";
+import { PASS_KERNELS, type PassInput, precSize } from "./em-kernels";
+import { type BindMessage, DONE, END, FAILED, OP, OP_EXIT, OP_RESP, OP_STATS, READY, SEQ, START } from "./pass-protocol";
+
+function serve(msg: BindMessage): void {
+  const { type, d, k } = msg;
+  const kd = k * d;
+  const inp: PassInput = {
+    x: new Float64Array(msg.x),
+    d,
+    k,
+    means: new Float64Array(msg.params, 0, kd),
+    logConst: new Float64Array(msg.params, kd * 8, k),
+    prec: new Float64Array(msg.params, (kd + k) * 8, k * precSize(type, d)),
+  };
+  const kernel = PASS_KERNELS[type];
+  const control = new Int32Array(msg.control);
+  const out = new Float64Array(msg.out);
+  const acc = out.subarray(1);
+  const resp = msg.resp === null ? null : new Float64Array(msg.resp);
+  let seen = 0;
+  Atomics.store(control, READY, 1);
+  for (;;) {
+    Atomics.wait(control, SEQ, seen);
+    seen = Atomics.load(control, SEQ);
+    const op = control[OP];
+    if (op === OP_EXIT) break;
+    try {
+      if (op === OP_STATS) acc.fill(0);
+      out[0] = kernel(inp, control[START], control[END], op === OP_STATS ? acc : null, op === OP_RESP ? resp : null);
+      control[FAILED] = 0;
+    } catch {
+      control[FAILED] = 1;
+    }
+    Atomics.store(control, DONE, seen);
+    Atomics.notify(control, DONE);
+  }
+  Atomics.store(control, READY, 0);
+}
+
+parentPort?.on("message", serve);

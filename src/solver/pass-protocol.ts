@@ -1,0 +1,42 @@
+/**
+ * The shared-memory protocol between the EM pass runner (main thread) and its worker threads.
+ * One Int32Array of CONTROL_SLOTS per worker on a SharedArrayBuffer; the main thread writes the
+ * parameters and the block [start, end), then bumps SEQ and notifies; the worker runs the pass,
+ * writes [logLikelihood, statistics...] into its output array and stores SEQ into DONE.
+ */
+import type { CovarianceType } from "./em-kernels";
+
+export const CONTROL_SLOTS = 8;
+/** 1 while the worker is bound to this control array and waits for passes. */
+export const READY = 0;
+/** Bumped by the main thread to request a pass. */
+export const SEQ = 1;
+/** The last SEQ the worker finished. */
+export const DONE = 2;
+export const OP = 3;
+export const START = 4;
+export const END = 5;
+/** 1 when the last pass threw in the worker. */
+export const FAILED = 6;
+
+export const OP_LOGLIK = 1;
+export const OP_STATS = 2;
+export const OP_RESP = 3;
+export const OP_EXIT = 4;
+
+/** Posted to a worker to bind it to one EM run; every buffer is shared. */
+export interface BindMessage {
+  type: CovarianceType;
+  n: number;
+  d: number;
+  k: number;
+  /** n x d data */
+  x: SharedArrayBuffer;
+  /** means (k x d), logConst (k), prec (k x precSize), back to back */
+  params: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  /** [logLikelihood, k x stride statistics] */
+  out: SharedArrayBuffer;
+  /** n x k responsibilities, when the run returns them */
+  resp: SharedArrayBuffer | null;
+}
