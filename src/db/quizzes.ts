@@ -1,0 +1,410 @@
+/**
+ * Queries of the live quiz: quizzes and their items, participants, quiz variants and responses,
+ * plus `selectQuizScores` for the gradebook. JSON payloads are stored as text and parsed here.
+ *
+ * The rule "an answer is stored only while its question is open" is enforced by the insert itself
+ * (`insertQuizResponseIfOpen`), from the database alone, so it holds across processes.
+ */
+import type { Db } from "./client";
+
+export type QuizItemRecord = {
+  id: number;
+  position: number;
+  exercise: string;
+  params: Record<string, unknown>;
+  points: number;
+};
+
+export type QuizRecord = {
+  id: number;
+  courseId: number;
+  title: string;
+  secondsPerQuestion: number;
+  sharedData: boolean;
+  state: string;
+  currentIndex: number;
+  phase: string;
+  joinCode: string | null;
+  opensAt: Date | null;
+  closesAt: Date | null;
+  createdAt: Date;
+  items: QuizItemRecord[];
+};
+
+/** A stored variant, JSON fields parsed. `key` and `solution` never leave the server before the reveal. */
+export type StoredVariant = {
+  id: number;
+  quizItemId: number | null;
+  userId: number | null;
+  exercise: string;
+  seed: number;
+  params: Record<string, unknown>;
+  data: unknown;
+  key: Record<string, unknown>;
+  solution: unknown;
+  solverVersion: string;
+};
+
+export type NewVariant = Omit<StoredVariant, "id" | "quizItemId" | "userId">;
+
+export type NewQuiz = {
+  courseId: number;
+  title: string;
+  secondsPerQuestion: number;
+  sharedData: boolean;
+  /** Items in order; `sharedVariant` is required when sharedData is true. */
+  items: { exercise: string; params: Record<string, unknown>; points?: number; sharedVariant?: NewVariant }[];
+};
+
+export type QuizListEntry = {
+  id: number;
+  title: string;
+  state: string;
+  phase: string;
+  currentIndex: number;
+  secondsPerQuestion: number;
+  sharedData: boolean;
+  joinCode: string | null;
+  createdAt: Date;
+  questions: number;
+  participants: number;
+};
+
+export type StoredResponse = {
+  userId: number;
+  raw: Record<string, unknown>;
+  parsed: Record<string, unknown>;
+  results: { name: string; correct: boolean; feedback: string; mistake?: string }[];
+  score: number;
+  createdAt: Date;
+};
+
+export type QuizTransition = {
+  state: string;
+  currentIndex: number;
+  phase: string;
+  opensAt?: Date | null;
+  closesAt?: Date | null;
+  joinCode?: string;
+};
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "P2002";
+}
+
+const quizFields = {
+  id: true,
+  courseId: true,
+  title: true,
+  secondsPerQuestion: true,
+  sharedData: true,
+  state: true,
+  currentIndex: true,
+  phase: true,
+  joinCode: true,
+  opensAt: true,
+  closesAt: true,
+  createdAt: true,
+  items: { select: { id: true, position: true, exercise: true, params: true, points: true }, orderBy: { position: "asc" as const } },
+};
+
+type QuizRow = Omit<QuizRecord, "items"> & { items: { id: number; position: number; exercise: string; params: string; points: number }[] };
+
+function toQuizRecord(row: QuizRow): QuizRecord {
+  return { ...row, items: row.items.map((i) => ({ ...i, params: JSON.parse(i.params) as Record<string, unknown> })) };
+}
+
+type VariantRow = {
+  id: number;
+  quizItemId: number | null;
+  userId: number | null;
+  exercise: string;
+  seed: number;
+  params: string;
+  data: string;
+  key: string;
+  solution: string;
+  solverVersion: string;
+};
+
+function toStoredVariant(v: VariantRow): StoredVariant {
+  return {
+    id: v.id,
+    quizItemId: v.quizItemId,
+    userId: v.userId,
+    exercise: v.exercise,
+    seed: v.seed,
+    params: JSON.parse(v.params) as Record<string, unknown>,
+    data: JSON.parse(v.data) as unknown,
+    key: JSON.parse(v.key) as Record<string, unknown>,
+    solution: JSON.parse(v.solution) as unknown,
+    solverVersion: v.solverVersion,
+  };
+}
+
+function variantData(v: NewVariant) {
+  return {
+    exercise: v.exercise,
+    seed: v.seed,
+    params: JSON.stringify(v.params),
+    data: JSON.stringify(v.data),
+    key: JSON.stringify(v.key),
+    solution: JSON.stringify(v.solution),
+    solverVersion: v.solverVersion,
+  };
+}
+
+/** Creates a quiz with its items and, for shared data, each item's one variant (userId null), in one transaction. */
+export async function insertQuiz(db: Db, quiz: NewQuiz): Promise<{ id: number }> {
+  return db.$transaction(async (tx) => {
+    const created = await tx.quiz.create({
+      data: { courseId: quiz.courseId, title: quiz.title, secondsPerQuestion: quiz.secondsPerQuestion, sharedData: quiz.sharedData },
+      select: { id: true },
+    });
+    for (const [position, item] of quiz.items.entries()) {
+      const row = await tx.quizItem.create({
+        data: { quizId: created.id, position, exercise: item.exercise, params: JSON.stringify(item.params), points: item.points ?? 1 },
+        select: { id: true },
+      });
+      if (item.sharedVariant) {
+        await tx.variant.create({ data: { ...variantData(item.sharedVariant), quizItemId: row.id, userId: null } });
+      }
+    }
+    return created;
+  });
+}
+
+export async function selectQuizzesForCourse(db: Db, courseId: number): Promise<QuizListEntry[]> {
+  const rows = await db.quiz.findMany({
+    where: { courseId },
+    orderBy: { id: "desc" },
+    select: {
+      id: true,
+      title: true,
+      state: true,
+      phase: true,
+      currentIndex: true,
+      secondsPerQuestion: true,
+      sharedData: true,
+      joinCode: true,
+      createdAt: true,
+      _count: { select: { items: true, participants: true } },
+    },
+  });
+  return rows.map(({ _count, ...q }) => ({ ...q, questions: _count.items, participants: _count.participants }));
+}
+
+export async function selectOptionalQuiz(db: Db, id: number): Promise<QuizRecord | null> {
+  const row = await db.quiz.findUnique({ where: { id }, select: quizFields });
+  return row ? toQuizRecord(row) : null;
+}
+
+export async function selectOptionalQuizByJoinCode(db: Db, joinCode: string): Promise<{ id: number; courseId: number; state: string } | null> {
+  return db.quiz.findUnique({ where: { joinCode }, select: { id: true, courseId: true, state: true } });
+}
+
+/**
+ * Applies a state transition only if the quiz is still in the state it was read in (state, index,
+ * phase): two presenters clicking "next" at once advance one question, not two. A join code that
+ * collides with another quiz's is reported as "code-taken" so the caller can draw another.
+ */
+export async function updateQuizTransition(
+  db: Db,
+  id: number,
+  from: { state: string; currentIndex: number; phase: string },
+  to: QuizTransition,
+): Promise<"updated" | "stale" | "code-taken"> {
+  try {
+    const r = await db.quiz.updateMany({ where: { id, state: from.state, currentIndex: from.currentIndex, phase: from.phase }, data: to });
+    return r.count === 1 ? "updated" : "stale";
+  } catch (err) {
+    if (isUniqueViolation(err)) return "code-taken";
+    throw err;
+  }
+}
+
+/** Test and maintenance hook: moves a question's deadline (tests use it to control the clock). */
+export async function updateQuizClosesAt(db: Db, id: number, closesAt: Date): Promise<void> {
+  await db.quiz.update({ where: { id }, data: { closesAt } });
+}
+
+/** Records that a student joined (joining twice is harmless). */
+export async function upsertQuizParticipant(db: Db, quizId: number, userId: number): Promise<void> {
+  try {
+    await db.quizParticipant.upsert({ where: { quizId_userId: { quizId, userId } }, create: { quizId, userId }, update: {} });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+  }
+}
+
+export async function selectIsQuizParticipant(db: Db, quizId: number, userId: number): Promise<boolean> {
+  const p = await db.quizParticipant.findUnique({ where: { quizId_userId: { quizId, userId } }, select: { id: true } });
+  return p !== null;
+}
+
+export async function countQuizParticipants(db: Db, quizId: number): Promise<number> {
+  return db.quizParticipant.count({ where: { quizId } });
+}
+
+/** A quiz item's variant: the shared one (userId null) or a student's own. */
+export async function selectOptionalQuizVariant(db: Db, quizItemId: number, userId: number | null): Promise<StoredVariant | null> {
+  const v =
+    userId === null
+      ? await db.variant.findFirst({ where: { quizItemId, userId: null }, orderBy: { id: "asc" } })
+      : await db.variant.findUnique({ where: { quizItemId_userId: { quizItemId, userId } } });
+  return v ? toStoredVariant(v) : null;
+}
+
+/** A student's own variant of a quiz item; when a parallel request created it first, that one. */
+export async function insertQuizVariant(db: Db, quizItemId: number, userId: number, v: NewVariant): Promise<StoredVariant> {
+  try {
+    return toStoredVariant(await db.variant.create({ data: { ...variantData(v), quizItemId, userId } }));
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const existing = await selectOptionalQuizVariant(db, quizItemId, userId);
+    if (!existing) throw err;
+    return existing;
+  }
+}
+
+function toStoredResponse(r: { userId: number; raw: string; parsed: string; results: string; score: number; createdAt: Date }): StoredResponse {
+  return {
+    userId: r.userId,
+    raw: JSON.parse(r.raw) as Record<string, unknown>,
+    parsed: JSON.parse(r.parsed) as Record<string, unknown>,
+    results: JSON.parse(r.results) as StoredResponse["results"],
+    score: r.score,
+    createdAt: r.createdAt,
+  };
+}
+
+export async function selectOptionalQuizResponse(db: Db, quizItemId: number, userId: number): Promise<StoredResponse | null> {
+  const r = await db.quizResponse.findUnique({
+    where: { quizItemId_userId: { quizItemId, userId } },
+    select: { userId: true, raw: true, parsed: true, results: true, score: true, createdAt: true },
+  });
+  return r ? toStoredResponse(r) : null;
+}
+
+export type NewQuizResponse = {
+  quizId: number;
+  index: number;
+  quizItemId: number;
+  variantId: number;
+  userId: number;
+  raw: Record<string, unknown>;
+  parsed: Record<string, unknown>;
+  results: StoredResponse["results"];
+  score: number;
+};
+
+/**
+ * Stores an answer in one statement that also checks, inside the database, that question `index`
+ * is the quiz's current question, still asking, and that `now` is before its closesAt. Returns
+ * "stored", or "not-stored" when the question was closed or the student had already answered
+ * (the caller looks at the stored response to tell which). Portable SQL (SQLite and PostgreSQL).
+ */
+export async function insertQuizResponseIfOpen(db: Db, r: NewQuizResponse, now: Date): Promise<"stored" | "not-stored"> {
+  const count = await db.$executeRaw`
+    INSERT INTO "QuizResponse" ("quizId", "quizItemId", "variantId", "userId", "raw", "parsed", "results", "score", "createdAt")
+    SELECT ${r.quizId}, ${r.quizItemId}, ${r.variantId}, ${r.userId}, ${JSON.stringify(r.raw)}, ${JSON.stringify(r.parsed)},
+           ${JSON.stringify(r.results)}, ${r.score}, ${now}
+    WHERE EXISTS (
+      SELECT 1 FROM "Quiz" q
+      WHERE q."id" = ${r.quizId} AND q."state" = 'open' AND q."phase" = 'asking'
+        AND q."currentIndex" = ${r.index} AND q."closesAt" > ${now}
+    )
+    ON CONFLICT ("quizItemId", "userId") DO NOTHING`;
+  return count === 1 ? "stored" : "not-stored";
+}
+
+export async function countQuizResponses(db: Db, quizItemId: number): Promise<number> {
+  return db.quizResponse.count({ where: { quizItemId } });
+}
+
+/** Every stored answer to one question, with the key of the variant it was graded against. */
+export async function selectQuizItemResponses(
+  db: Db,
+  quizItemId: number,
+): Promise<(StoredResponse & { key: Record<string, unknown> })[]> {
+  const rows = await db.quizResponse.findMany({
+    where: { quizItemId },
+    orderBy: { id: "asc" },
+    select: { userId: true, raw: true, parsed: true, results: true, score: true, createdAt: true, variant: { select: { key: true } } },
+  });
+  return rows.map(({ variant, ...r }) => ({ ...toStoredResponse(r), key: JSON.parse(variant.key) as Record<string, unknown> }));
+}
+
+/** One row per stored answer, for the results page and CSV export (by question, then student email). */
+export async function selectQuizResultRows(db: Db, quizId: number) {
+  const rows = await db.quizResponse.findMany({
+    where: { quizId },
+    select: {
+      raw: true,
+      results: true,
+      score: true,
+      createdAt: true,
+      quizItem: { select: { position: true, exercise: true, points: true } },
+      user: { select: { id: true, email: true, name: true } },
+    },
+  });
+  return rows
+    .map((r) => ({
+      index: r.quizItem.position,
+      exercise: r.quizItem.exercise,
+      points: r.quizItem.points,
+      user: r.user,
+      raw: JSON.parse(r.raw) as Record<string, unknown>,
+      results: JSON.parse(r.results) as StoredResponse["results"],
+      score: r.score,
+      createdAt: r.createdAt,
+    }))
+    .sort((a, b) => a.index - b.index || a.user.email.localeCompare(b.user.email));
+}
+
+/** Joined students of a quiz with their names (results page). */
+export async function selectQuizParticipants(db: Db, quizId: number): Promise<{ id: number; email: string; name: string }[]> {
+  const rows = await db.quizParticipant.findMany({
+    where: { quizId },
+    select: { user: { select: { id: true, email: true, name: true } } },
+  });
+  return rows.map((r) => r.user).sort((a, b) => a.email.localeCompare(b.email));
+}
+
+/**
+ * The course's quizzes as gradebook columns. Each started quiz is one column worth `points` (the
+ * number of questions, each QuizItem.points = 1); a student earns, per question, the graded
+ * fraction of their answer (0..1) times the question's points. Students who joined but answered
+ * nothing have 0; students who never joined have no entry (the gradebook shows them as missing).
+ * Drafts (never started) are left out.
+ *
+ * @example
+ *   const { quizzes, scores } = await selectQuizScores(db, courseId);
+ *   for (const q of quizzes) scores.get(q.id)?.get(userId); // number | undefined
+ */
+export async function selectQuizScores(
+  db: Db,
+  courseId: number,
+): Promise<{ quizzes: { id: number; title: string; points: number }[]; scores: Map<number, Map<number, number>> }> {
+  const quizzes = await db.quiz.findMany({
+    where: { courseId, state: { not: "draft" } },
+    orderBy: { id: "asc" },
+    select: {
+      id: true,
+      title: true,
+      items: { select: { id: true, points: true } },
+      participants: { select: { userId: true } },
+      responses: { select: { userId: true, quizItemId: true, score: true } },
+    },
+  });
+  const scores = new Map<number, Map<number, number>>();
+  const columns = quizzes.map((q) => {
+    const pointsOf = new Map(q.items.map((i) => [i.id, i.points]));
+    const earned = new Map<number, number>();
+    for (const p of q.participants) earned.set(p.userId, 0);
+    for (const r of q.responses) earned.set(r.userId, (earned.get(r.userId) ?? 0) + r.score * (pointsOf.get(r.quizItemId) ?? 1));
+    scores.set(q.id, earned);
+    return { id: q.id, title: q.title, points: q.items.reduce((s, i) => s + i.points, 0) };
+  });
+  return { quizzes: columns, scores };
+}
