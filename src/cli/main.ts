@@ -2,7 +2,9 @@ import type { Command } from "./command";
 import { UsageError } from "./usage-error";
 
 // Each subcommand is its own module, loaded on use so `likely solve` never pays for the web stack.
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  solve: async () => (await import("./solve-command")).solveCommand,
+};
 
 async function help(): Promise<string> {
   const lines = ["Usage: likely <command> [options]", "", "Commands:"];

@@ -1,0 +1,57 @@
+import { readFile, stat } from "node:fs/promises";
+import type { Command } from "./command";
+import { UsageError } from "./usage-error";
+
+/** Request files above this size are large data sets: start the solver's worker threads while parsing. */
+const LARGE_REQUEST_BYTES = 1 << 20;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory" : e.code === "EACCES" ? "permission denied" : (e.message ?? String(err));
+}
+
+/** `likely solve [FILE]`: reads a solver request (JSON) from FILE or standard input and prints the result JSON. */
+export const solveCommand: Command = {
+  summary: "run the reference solver on a JSON request (FILE or standard input) and print the result as JSON",
+  usage: "solve [FILE]",
+  async run(args: string[]): Promise<number> {
+    if (args.length > 1) throw new UsageError(`expected at most one FILE, got ${args.length} arguments`);
+    const file = args[0] === "-" ? undefined : args[0];
+    if (file?.startsWith("-")) throw new UsageError(`unknown option ${file}; usage: likely solve [FILE]`);
+    // Only the solver: the web stack and the database are never loaded for `likely solve`.
+    const solver = await import("../solver");
+    let text: string;
+    if (file === undefined) {
+      if (process.stdin.isTTY) throw new UsageError("no FILE given and standard input is a terminal; usage: likely solve [FILE] (or pipe a JSON request)");
+      text = await readStdin();
+    } else {
+      try {
+        if ((await stat(file)).size > LARGE_REQUEST_BYTES) solver.warmUpSolverThreads();
+        text = await readFile(file, "utf8");
+      } catch (err) {
+        throw new UsageError(`cannot read ${file}: ${reason(err)}`);
+      }
+    }
+    let request: unknown;
+    try {
+      request = JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`${file ?? "standard input"} is not valid JSON: ${(err as Error).message}`);
+    }
+    let result: Record<string, unknown>;
+    try {
+      result = solver.solve(request);
+    } catch (err) {
+      if (err instanceof solver.SolverError) throw new UsageError(err.message);
+      throw err;
+    }
+    process.stdout.write(JSON.stringify(result) + "\n");
+    return 0;
+  },
+};
