@@ -231,8 +231,9 @@ function diagonal(d: number, v: number): number[][] {
 function placeMeans(rng: Rng, d: number, sds: number[], separation: number): number[][] | undefined {
   const k = sds.length;
   const maxSd = Math.max(...sds);
-  // A box wide enough for k well-separated means in d dimensions.
-  const half = (separation * maxSd * Math.max(1, Math.ceil(k ** (1 / d)))) / 1.2 + 1;
+  // A box just wide enough for k well-separated means in d dimensions, so that neighbouring
+  // components are a few sigma apart rather than far apart (EM exercises need some overlap).
+  const half = 0.55 * separation * maxSd * Math.max(1, k ** (1 / d)) + 0.5;
   const means: number[][] = [];
   for (let j = 0; j < k; j++) {
     let placed = false;

@@ -1,0 +1,254 @@
+/**
+ * The exercise registry: the one place every exercise type is listed (checked against the
+ * contract by `satisfies`), and the functions the web app and the CLI call.
+ */
+import { gradeAnswers, parseAnswers, type PartResult, type PartSpec, type Value, allClose, DEFAULT_ATOL, DEFAULT_RTOL, type Mistake } from "../src/grading";
+import { tex } from "../src/render";
+import { SOLVER_VERSION } from "../src/solver";
+import { createRng } from "../src/solver/random";
+import type { Exercise, Key, ParamSpec, WorkedSolution } from "./contract";
+import { bernoulliLogLikelihoodExercise } from "./bernoulli-log-likelihood";
+import { bernoulliMleExercise } from "./bernoulli-mle";
+import { eStepExercise } from "./e-step";
+import { emConvergenceExercise } from "./em-convergence";
+import { emIterationExercise } from "./em-iteration";
+import { gaussianDensityExercise } from "./gaussian-density";
+import { gaussianFullMleExercise } from "./gaussian-full-mle";
+import { gaussianMleExercise } from "./gaussian-mle";
+import { gmmKnownLabelsExercise } from "./gmm-known-labels";
+import { mStepExercise } from "./m-step";
+import { mixtureLogLikelihoodExercise } from "./mixture-log-likelihood";
+import { mleSampleSizeExercise } from "./mle-sample-size";
+import { sphericalGaussianMleExercise } from "./spherical-gaussian-mle";
+import { renderQuestionHtml, renderSolutionHtml, tableView } from "./templates";
+
+export type { Exercise, ParamSpec, WorkedSolution, SolutionStep, Key, DataTable } from "./contract";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const EXERCISES = {
+  "bernoulli-mle": bernoulliMleExercise,
+  "bernoulli-log-likelihood": bernoulliLogLikelihoodExercise,
+  "gaussian-mle": gaussianMleExercise,
+  "mle-sample-size": mleSampleSizeExercise,
+  "spherical-gaussian-mle": sphericalGaussianMleExercise,
+  "gaussian-full-mle": gaussianFullMleExercise,
+  "gaussian-density": gaussianDensityExercise,
+  "gmm-known-labels": gmmKnownLabelsExercise,
+  "e-step": eStepExercise,
+  "m-step": mStepExercise,
+  "em-iteration": emIterationExercise,
+  "mixture-log-likelihood": mixtureLogLikelihoodExercise,
+  "em-convergence": emConvergenceExercise,
+} satisfies Record<string, Exercise<any, any>>;
+
+type AnyExercise = Exercise<Record<string, unknown>, unknown>;
+
+/** The six exercise slugs whose data fields and part names are public (CONTRACTS.md). */
+export const CORE_SLUGS = ["bernoulli-mle", "gaussian-mle", "spherical-gaussian-mle", "gaussian-full-mle", "gmm-known-labels", "em-iteration"] as const;
+
+/** Bad slug, parameters or seed: the message names the field and what was expected. */
+export class ExerciseError extends Error {
+  override name = "ExerciseError";
+}
+
+export type ExerciseInfo = {
+  slug: string;
+  title: string;
+  topic: string;
+  description: string;
+  /** The TeX source of the lecture formula, and its KaTeX HTML. */
+  formula: string;
+  formulaHtml: string;
+  params: ParamSpec[];
+  /** The answer parts for the default parameters. */
+  parts: PartSpec[];
+};
+
+export type VariantRecord = {
+  slug: string;
+  seed: number;
+  params: Record<string, unknown>;
+  data: unknown;
+  key: Record<string, Value>;
+  solution: WorkedSolution;
+  solverVersion: string;
+};
+
+/** What a student page may see: no key, no solution. */
+export type StudentVariant = Omit<VariantRecord, "key" | "solution">;
+
+export type GradeResult =
+  | { ok: false; errors: Record<string, string> }
+  | { ok: true; values: Record<string, Value>; parts: PartResult[]; score: number };
+
+export function getExercise(slug: string): AnyExercise | undefined {
+  return Object.prototype.hasOwnProperty.call(EXERCISES, slug) ? (EXERCISES[slug as keyof typeof EXERCISES] as unknown as AnyExercise) : undefined;
+}
+
+export function exerciseSlugs(): string[] {
+  return Object.keys(EXERCISES);
+}
+
+function requireExercise(slug: string): AnyExercise {
+  const ex = getExercise(slug);
+  if (!ex) throw new ExerciseError(`unknown exercise "${slug}"; expected one of: ${exerciseSlugs().join(", ")}`);
+  return ex;
+}
+
+/** Validates parameters and applies defaults. @throws ExerciseError naming the parameter. */
+export function resolveParams(slug: string, params: unknown): Record<string, unknown> {
+  const ex = requireExercise(slug);
+  const r = ex.schema.safeParse(params ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    if (issue.code === "unrecognized_keys") {
+      const names = ex.params.map((p) => p.name).join(", ") || "(none)";
+      throw new ExerciseError(`unknown parameter "${(issue as { keys: string[] }).keys[0]}" for ${slug}; expected: ${names}`);
+    }
+    throw new ExerciseError(issue.path.length === 0 ? `params must be an object of parameter values (${issue.message})` : issue.message);
+  }
+  const problem = ex.checkParams?.(r.data);
+  if (problem) throw new ExerciseError(problem);
+  return r.data;
+}
+
+export function listExercises(): ExerciseInfo[] {
+  return exerciseSlugs().map((slug) => {
+    const ex = requireExercise(slug);
+    return {
+      slug,
+      title: ex.title,
+      topic: ex.topic,
+      description: ex.description,
+      formula: ex.formula,
+      formulaHtml: tex(ex.formula, { display: true }),
+      params: ex.params.map((p) => ({ ...p })),
+      parts: ex.parts(resolveParams(slug, {})),
+    };
+  });
+}
+
+function checkSeed(seed: unknown): number {
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new ExerciseError(`seed must be an integer from 0 to 4294967295, got ${JSON.stringify(seed)}`);
+  }
+  return seed;
+}
+
+/** A variant: data from the seeded generator, key and worked solution from the solver. */
+export function createVariant(slug: string, seed: number, params?: unknown): VariantRecord {
+  const ex = requireExercise(slug);
+  const s = checkSeed(seed);
+  const p = resolveParams(slug, params);
+  const data = ex.generate(createRng(s), p);
+  const { key, solution } = ex.solve(data, p);
+  // A JSON round trip: what is stored is exactly what is graded later.
+  return JSON.parse(JSON.stringify({ slug, seed: s, params: p, data, key, solution, solverVersion: SOLVER_VERSION })) as VariantRecord;
+}
+
+/** The student's view of a variant: everything except the key and the solution. */
+export function toStudentVariant(v: VariantRecord): StudentVariant {
+  return { slug: v.slug, seed: v.seed, params: v.params, data: v.data, solverVersion: v.solverVersion };
+}
+
+export function variantParts(v: StudentVariant): PartSpec[] {
+  return requireExercise(v.slug).parts(v.params);
+}
+
+/**
+ * The known mistakes of a variant. A mistake's value for a part is dropped when it lies within
+ * (twice) the tolerance of the key, so it never shadows a right answer, or of an earlier mistake's
+ * value for that part, so every diagnosis is unambiguous; a mistake left with no part is dropped.
+ */
+export function variantMistakes(v: VariantRecord, tol: { rtol?: number; atol?: number } = {}): Mistake[] {
+  const ex = requireExercise(v.slug);
+  const rtol = 2 * (tol.rtol ?? DEFAULT_RTOL);
+  const atol = 2 * (tol.atol ?? DEFAULT_ATOL);
+  const near = (a: Value, b: Value) => allClose(a, b, rtol, atol) || allClose(b, a, rtol, atol);
+  const out: Mistake[] = [];
+  for (const m of ex.mistakes(v.data, v.params, v.key)) {
+    const answers: Partial<Record<string, Value>> = {};
+    for (const [part, value] of Object.entries(m.answers)) {
+      const key = v.key[part];
+      if (value === undefined || key === undefined || near(value, key)) continue;
+      if (out.some((earlier) => earlier.answers[part] !== undefined && near(value, earlier.answers[part]!))) continue;
+      answers[part] = value;
+    }
+    if (Object.keys(answers).length > 0) out.push({ ...m, answers });
+  }
+  return recognisable(out, variantParts(v), v.key, tol);
+}
+
+/**
+ * Keeps, of each mistake, the parts the grader diagnoses as that mistake when a student submits
+ * it (the key elsewhere). Parts graded up to a permutation can match differently than listed.
+ */
+function recognisable(mistakes: Mistake[], parts: PartSpec[], key: Record<string, Value>, tol: { rtol?: number; atol?: number }): Mistake[] {
+  let current = mistakes;
+  for (let round = 0; round < 3; round++) {
+    let changed = false;
+    const next: Mistake[] = [];
+    for (const m of current) {
+      const g = gradeAnswers({ parts, key, answers: { ...key, ...(m.answers as Record<string, Value>) }, mistakes: current, rtol: tol.rtol, atol: tol.atol });
+      const answers: Partial<Record<string, Value>> = {};
+      for (const [part, value] of Object.entries(m.answers)) {
+        if (g.parts.find((r) => r.name === part)?.mistake === m.id) answers[part] = value;
+        else changed = true;
+      }
+      if (Object.keys(answers).length > 0) next.push({ ...m, answers });
+    }
+    current = next;
+    if (!changed) break;
+  }
+  return current;
+}
+
+export function gradeVariant(v: VariantRecord, raw: Record<string, unknown>, tol: { rtol?: number; atol?: number } = {}): GradeResult {
+  const parts = variantParts(v);
+  const parsed = parseAnswers(parts, raw);
+  if (!parsed.ok) return parsed;
+  const g = gradeAnswers({ parts, key: v.key, answers: parsed.values, mistakes: variantMistakes(v, tol), rtol: tol.rtol, atol: tol.atol });
+  return { ok: true, values: parsed.values, parts: g.parts, score: g.score };
+}
+
+export function renderQuestion(v: StudentVariant): { html: string; parts: PartSpec[] } {
+  const ex = requireExercise(v.slug);
+  const parts = ex.parts(v.params);
+  const context = ex.questionContext(v.data, v.params);
+  const svg = typeof context.plot === "string" ? context.plot : "";
+  const html = renderQuestionHtml({
+    slug: v.slug,
+    title: ex.title,
+    context: { ...context, table: tableView(ex.table(v.data, v.params)), plot: { svg, caption: "" } },
+    parts,
+  });
+  return { html, parts };
+}
+
+export function renderSolution(v: VariantRecord): string {
+  return renderSolutionHtml({ solution: v.solution, parts: variantParts(v), key: v.key });
+}
+
+function csvCell(v: number | string): string {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function dataAsCsv(v: StudentVariant): string {
+  const t = requireExercise(v.slug).table(v.data, v.params);
+  return [t.columns, ...t.rows].map((row) => row.map(csvCell).join(",")).join("\n") + "\n";
+}
+
+export function dataAsJson(v: StudentVariant): string {
+  return JSON.stringify({ slug: v.slug, seed: v.seed, params: v.params, data: v.data }, null, 2) + "\n";
+}
+
+export function variantSummary(v: VariantRecord): string {
+  const ex = requireExercise(v.slug);
+  return `${ex.title} (seed ${v.seed}): ${ex.summary(v.data, v.params)}`;
+}
+
+/** Problems making a variant's data unusable: non-finite numbers, NaN in the key, empty components. */
+export function variantProblems(v: VariantRecord): string[] {
+  return requireExercise(v.slug).validate(v.data, v.key as Key);
+}
