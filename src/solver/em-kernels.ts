@@ -3,8 +3,8 @@
  * log-sum-exp) and, fused into the same pass, accumulates the sufficient statistics of the M-step.
  * Pure and dependency-free so the same code runs on the main thread and in worker threads.
  *
- * Statistics of component j, shifted by its current mean c_j (which keeps them free of the
- * cancellation of raw moments), at `acc[j * stride ...]`:
+ * Statistics of component j, shifted by a point c_j near its new mean (the current mean, which keeps
+ * them free of the cancellation of raw moments), at `acc[j * stride ...]`:
  *   [0]            nk'  = sum_i r_ij
  *   [1 .. d]       S1   = sum_i r_ij (x(i) - c_j)                         (d)
  *   [d + 1 ..]     S2   = spherical: sum_i r_ij ||x(i) - c_j||^2         (1)
@@ -20,8 +20,10 @@ export interface PassInput {
   readonly x: Float64Array;
   readonly d: number;
   readonly k: number;
-  /** component means c_j, k x d; the statistics are shifted by them */
+  /** component means, k x d */
   readonly means: Float64Array;
+  /** k x d: the statistics of component j are sums of r_ij (x(i) - shift_j); normally shift = means */
+  readonly shift: Float64Array;
   /** k: ln w_j - (d/2) ln(2 pi) - (1/2) ln |Sigma_j| */
   readonly logConst: Float64Array;
   /** spherical: k (1 / sigma2_j); diag: k x d (1 / sigma2_jt); full: k x d x d (L_j^-1, lower triangular, Sigma_j = L_j L_j^T) */
@@ -53,11 +55,10 @@ export function statsStride(type: CovarianceType, d: number): number {
  */
 
 function passSpherical(inp: PassInput, start: number, end: number, acc: Float64Array | null, resp: Float64Array | null): number {
-  const { x, d, k, means, logConst, prec } = inp;
+  const { x, d, k, means, shift, logConst, prec } = inp;
   if (d === 2) return passSpherical2(inp, start, end, acc, resp);
   const stride = d + 2;
   const lp = new Float64Array(k);
-  const dist = new Float64Array(k);
   let ll = 0;
   for (let i = start; i < end; i++) {
     const xo = i * d;
@@ -70,7 +71,6 @@ function passSpherical(inp: PassInput, start: number, end: number, acc: Float64A
         const v = x[xo + t] - means[mo + t];
         s += v * v;
       }
-      dist[j] = s;
       const l = logConst[j] - 0.5 * prec[j] * s;
       lp[j] = l;
       if (l > max) {
@@ -92,10 +92,15 @@ function passSpherical(inp: PassInput, start: number, end: number, acc: Float64A
       for (let j = 0; j < k; j++) {
         const r = lp[j] * inv;
         const a = j * stride;
-        const mo = j * d;
+        const so = j * d;
         acc[a] += r;
-        for (let t = 0; t < d; t++) acc[a + 1 + t] += r * (x[xo + t] - means[mo + t]);
-        acc[a + 1 + d] += r * dist[j];
+        let s = 0;
+        for (let t = 0; t < d; t++) {
+          const v = x[xo + t] - shift[so + t];
+          acc[a + 1 + t] += r * v;
+          s += v * v;
+        }
+        acc[a + 1 + d] += r * s;
       }
     }
   }
@@ -104,9 +109,8 @@ function passSpherical(inp: PassInput, start: number, end: number, acc: Float64A
 
 /** passSpherical for d = 2, with the coordinates in registers. */
 function passSpherical2(inp: PassInput, start: number, end: number, acc: Float64Array | null, resp: Float64Array | null): number {
-  const { x, k, means, logConst, prec } = inp;
+  const { x, k, means, shift, logConst, prec } = inp;
   const lp = new Float64Array(k);
-  const dist = new Float64Array(k);
   const halfPrec = new Float64Array(k);
   for (let j = 0; j < k; j++) halfPrec[j] = 0.5 * prec[j];
   let ll = 0;
@@ -118,9 +122,7 @@ function passSpherical2(inp: PassInput, start: number, end: number, acc: Float64
     for (let j = 0; j < k; j++) {
       const v0 = x0 - means[2 * j];
       const v1 = x1 - means[2 * j + 1];
-      const s = v0 * v0 + v1 * v1;
-      dist[j] = s;
-      const l = logConst[j] - halfPrec[j] * s;
+      const l = logConst[j] - halfPrec[j] * (v0 * v0 + v1 * v1);
       lp[j] = l;
       if (l > max) {
         max = l;
@@ -140,10 +142,12 @@ function passSpherical2(inp: PassInput, start: number, end: number, acc: Float64
     if (acc !== null) {
       for (let j = 0, a = 0; j < k; j++, a += 4) {
         const r = lp[j] * inv;
+        const v0 = x0 - shift[2 * j];
+        const v1 = x1 - shift[2 * j + 1];
         acc[a] += r;
-        acc[a + 1] += r * (x0 - means[2 * j]);
-        acc[a + 2] += r * (x1 - means[2 * j + 1]);
-        acc[a + 3] += r * dist[j];
+        acc[a + 1] += r * v0;
+        acc[a + 2] += r * v1;
+        acc[a + 3] += r * (v0 * v0 + v1 * v1);
       }
     }
   }
@@ -151,10 +155,9 @@ function passSpherical2(inp: PassInput, start: number, end: number, acc: Float64
 }
 
 function passDiag(inp: PassInput, start: number, end: number, acc: Float64Array | null, resp: Float64Array | null): number {
-  const { x, d, k, means, logConst, prec } = inp;
+  const { x, d, k, means, shift, logConst, prec } = inp;
   const stride = 1 + 2 * d;
   const lp = new Float64Array(k);
-  const diff = new Float64Array(k * d);
   let ll = 0;
   for (let i = start; i < end; i++) {
     const xo = i * d;
@@ -165,7 +168,6 @@ function passDiag(inp: PassInput, start: number, end: number, acc: Float64Array 
       let s = 0;
       for (let t = 0; t < d; t++) {
         const v = x[xo + t] - means[mo + t];
-        diff[mo + t] = v;
         s += v * v * prec[mo + t];
       }
       const l = logConst[j] - 0.5 * s;
@@ -189,14 +191,15 @@ function passDiag(inp: PassInput, start: number, end: number, acc: Float64Array 
       for (let j = 0; j < k; j++) {
         const r = lp[j] * inv;
         const a = j * stride;
-        const mo = j * d;
+        const so = j * d;
         acc[a] += r;
         const a1 = a + 1;
         const a2 = a + 1 + d;
         for (let t = 0; t < d; t++) {
-          const rv = r * diff[mo + t];
+          const v = x[xo + t] - shift[so + t];
+          const rv = r * v;
           acc[a1 + t] += rv;
-          acc[a2 + t] += rv * diff[mo + t];
+          acc[a2 + t] += rv * v;
         }
       }
     }
@@ -205,12 +208,13 @@ function passDiag(inp: PassInput, start: number, end: number, acc: Float64Array 
 }
 
 function passFull(inp: PassInput, start: number, end: number, acc: Float64Array | null, resp: Float64Array | null): number {
-  const { x, d, k, means, logConst, prec } = inp;
+  const { x, d, k, means, shift, logConst, prec } = inp;
   if (d === 2) return passFull2(inp, start, end, acc, resp);
   const dd = d * d;
   const stride = 1 + d + dd;
   const lp = new Float64Array(k);
-  const diff = new Float64Array(k * d);
+  const diff = new Float64Array(d);
+  const dev = new Float64Array(d);
   let ll = 0;
   for (let i = start; i < end; i++) {
     const xo = i * d;
@@ -218,11 +222,11 @@ function passFull(inp: PassInput, start: number, end: number, acc: Float64Array 
     let jmax = 0;
     for (let j = 0; j < k; j++) {
       const mo = j * d;
-      for (let t = 0; t < d; t++) diff[mo + t] = x[xo + t] - means[mo + t];
+      for (let t = 0; t < d; t++) diff[t] = x[xo + t] - means[mo + t];
       let q = 0;
       for (let a = 0, row = j * dd; a < d; a++, row += d) {
         let s = 0;
-        for (let b = 0; b <= a; b++) s += prec[row + b] * diff[mo + b];
+        for (let b = 0; b <= a; b++) s += prec[row + b] * diff[b];
         q += s * s;
       }
       const l = logConst[j] - 0.5 * q;
@@ -246,12 +250,13 @@ function passFull(inp: PassInput, start: number, end: number, acc: Float64Array 
       for (let j = 0; j < k; j++) {
         const r = lp[j] * inv;
         const a0 = j * stride;
-        const mo = j * d;
+        const so = j * d;
         acc[a0] += r;
+        for (let t = 0; t < d; t++) dev[t] = x[xo + t] - shift[so + t];
         for (let a = 0, row = a0 + 1 + d; a < d; a++, row += d) {
-          const rd = r * diff[mo + a];
+          const rd = r * dev[a];
           acc[a0 + 1 + a] += rd;
-          for (let b = 0; b <= a; b++) acc[row + b] += rd * diff[mo + b];
+          for (let b = 0; b <= a; b++) acc[row + b] += rd * dev[b];
         }
       }
     }
@@ -261,9 +266,8 @@ function passFull(inp: PassInput, start: number, end: number, acc: Float64Array 
 
 /** passFull for d = 2, with the coordinates and the 2 x 2 algebra unrolled. */
 function passFull2(inp: PassInput, start: number, end: number, acc: Float64Array | null, resp: Float64Array | null): number {
-  const { x, k, means, logConst, prec } = inp;
+  const { x, k, means, shift, logConst, prec } = inp;
   const lp = new Float64Array(k);
-  const diff = new Float64Array(2 * k);
   let ll = 0;
   for (let i = start; i < end; i++) {
     const x0 = x[2 * i];
@@ -273,8 +277,6 @@ function passFull2(inp: PassInput, start: number, end: number, acc: Float64Array
     for (let j = 0; j < k; j++) {
       const v0 = x0 - means[2 * j];
       const v1 = x1 - means[2 * j + 1];
-      diff[2 * j] = v0;
-      diff[2 * j + 1] = v1;
       const p = 4 * j;
       const y0 = prec[p] * v0;
       const y1 = prec[p + 2] * v0 + prec[p + 3] * v1;
@@ -298,8 +300,8 @@ function passFull2(inp: PassInput, start: number, end: number, acc: Float64Array
     if (acc !== null) {
       for (let j = 0, a = 0; j < k; j++, a += 7) {
         const r = lp[j] * inv;
-        const v0 = diff[2 * j];
-        const v1 = diff[2 * j + 1];
+        const v0 = x0 - shift[2 * j];
+        const v1 = x1 - shift[2 * j + 1];
         const r0 = r * v0;
         const r1 = r * v1;
         acc[a] += r;
@@ -320,3 +322,25 @@ export const PASS_KERNELS: Record<CovarianceType, PassKernel> = {
   diag: passDiag,
   full: passFull,
 };
+
+/**
+ * Allocates the parameter arrays of a pass input back to back in one buffer (means, shift, logConst,
+ * prec), a SharedArrayBuffer when worker threads read it. passArrayViews reads the same layout.
+ */
+export function allocatePassArrays(type: CovarianceType, k: number, d: number, shared: boolean): PassArrays {
+  const bytes = (2 * k * d + k + k * precSize(type, d)) * 8;
+  return passArrayViews(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes), type, k, d);
+}
+
+export type PassArrays = Pick<PassInput, "means" | "shift" | "logConst" | "prec">;
+
+/** Views of the parameter arrays in a buffer made by allocatePassArrays. */
+export function passArrayViews(buffer: ArrayBufferLike, type: CovarianceType, k: number, d: number): PassArrays {
+  const kd = k * d;
+  return {
+    means: new Float64Array(buffer, 0, kd),
+    shift: new Float64Array(buffer, kd * 8, kd),
+    logConst: new Float64Array(buffer, 2 * kd * 8, k),
+    prec: new Float64Array(buffer, (2 * kd + k) * 8, k * precSize(type, d)),
+  };
+}

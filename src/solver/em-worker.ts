@@ -3,20 +3,12 @@
  * bound, runs passes on its block of points with the same kernels as the main thread.
  */
 import { parentPort } from "node:worker_threads";
-import { PASS_KERNELS, type PassInput, precSize } from "./em-kernels";
+import { PASS_KERNELS, type PassInput, passArrayViews } from "./em-kernels";
 import { type BindMessage, DONE, END, FAILED, OP, OP_EXIT, OP_RESP, OP_STATS, READY, SEQ, START } from "./pass-protocol";
 
 function serve(msg: BindMessage): void {
   const { type, d, k } = msg;
-  const kd = k * d;
-  const inp: PassInput = {
-    x: new Float64Array(msg.x),
-    d,
-    k,
-    means: new Float64Array(msg.params, 0, kd),
-    logConst: new Float64Array(msg.params, kd * 8, k),
-    prec: new Float64Array(msg.params, (kd + k) * 8, k * precSize(type, d)),
-  };
+  const inp: PassInput = { x: new Float64Array(msg.x), d, k, ...passArrayViews(msg.params, type, k, d) };
   const kernel = PASS_KERNELS[type];
   const control = new Int32Array(msg.control);
   const out = new Float64Array(msg.out);

@@ -1,6 +1,6 @@
 import type { CovarianceType } from "./em-kernels";
 import { checkCovarianceType, checkLogLikelihood, checkNonNegative, preparePassOrThrow } from "./em-step";
-import { type MixtureParams, finishMStep, readMixture, writeMixture } from "./mixture";
+import { type MixtureParams, finishMStep, readMixture, shiftTooFar, writeMixture } from "./mixture";
 import { createPassRunner } from "./pass-runner";
 import { type Mat, type Vec, readPoints, toRows } from "./points";
 import { SolverError } from "./solver-error";
@@ -72,7 +72,13 @@ export function gmmEm(req: GmmEmRequest): GmmEmResult {
       preparePassOrThrow(type, mix, runner, iterations === 0 ? "in init" : `after iteration ${iterations}`);
       const { logLikelihood, acc } = runner.run("stats");
       trace.push(checkLogLikelihood(logLikelihood, `at iteration ${iterations + 1}`));
-      mix = finishMStep(type, acc as Float64Array, runner.input.means, k, d, regCovar);
+      const shift = runner.input.shift;
+      mix = finishMStep(type, acc as Float64Array, shift, k, d, regCovar);
+      if (shiftTooFar(type, acc as Float64Array, mix)) {
+        // Same E-step, statistics around the new means: exact to machine precision again.
+        shift.set(mix.means);
+        mix = finishMStep(type, runner.run("stats").acc as Float64Array, shift, k, d, regCovar);
+      }
       iterations += 1;
       const mean = logLikelihood / n;
       const change = mean - previous;

@@ -1,5 +1,5 @@
 import { cholesky, invertLower, logDetFromCholesky } from "./cholesky";
-import { type CovarianceType, type PassInput, precSize } from "./em-kernels";
+import { type CovarianceType, type PassArrays, precSize, statsStride } from "./em-kernels";
 import { type Mat, type Vec, readMatrix, readVector, toRows } from "./points";
 import { checkCovariance } from "./read-covariance";
 import { SolverError } from "./solver-error";
@@ -41,9 +41,9 @@ interface CovarianceModel {
   /**
    * M-step covariance of component j from its shifted statistics at acc[a] (see em-kernels.ts):
    * the responsibility-weighted scatter around the new mean, divided by nk, plus regCovar on the
-   * diagonal. delta = new mean - shift (d), mean = new mean (d).
+   * diagonal. delta = new mean - shift (d).
    */
-  finish(acc: Float64Array, a: number, nk: number, delta: Float64Array, mean: Float64Array, d: number, regCovar: number, cov: Float64Array, j: number): void;
+  finish(acc: Float64Array, a: number, nk: number, delta: Float64Array, d: number, regCovar: number, cov: Float64Array, j: number): void;
 }
 
 function positive(values: Float64Array, field: string, cols: number): Float64Array {
@@ -67,15 +67,12 @@ function requireField(params: Record<string, unknown>, field: string, name: "var
 }
 
 /**
- * The sklearn-compatible diagonal M-step term for coordinate t: sum_i r (x_t - mean_t)^2 / nk,
- * plus mean_t^2 * (nk - nk') / nk, the difference scikit-learn's formula avg(x^2) - mean^2 keeps
- * (it only matters for a component that has lost (almost) all its points).
+ * The diagonal M-step term of coordinate t from statistics shifted by c:
+ * sum_i r (x_t - mean_t)^2 / nk = (S2_t - 2 delta_t S1_t + nk' delta_t^2) / nk, delta = mean - c.
  */
-function diagScatter(acc: Float64Array, a: number, nk: number, delta: Float64Array, mean: Float64Array, t: number, s2: number): number {
-  const nk0 = acc[a];
-  const s1 = acc[a + 1 + t];
+function diagScatter(acc: Float64Array, a: number, nk: number, delta: Float64Array, t: number, s2: number): number {
   const dt = delta[t];
-  return (s2 - 2 * dt * s1 + nk0 * dt * dt) / nk + (mean[t] * mean[t] * NK_EPSILON) / nk;
+  return (s2 - 2 * dt * acc[a + 1 + t] + acc[a] * dt * dt) / nk;
 }
 
 /** Per covariance type; chosen by table lookup, never by if-chains in the EM loop. */
@@ -94,10 +91,10 @@ export const COVARIANCE_MODELS: Record<CovarianceType, CovarianceModel> = {
       prec[j] = 1 / v;
       return d * Math.log(v);
     },
-    finish(acc, a, nk, delta, mean, d, regCovar, cov, j) {
+    finish(acc, a, nk, delta, d, regCovar, cov, j) {
       // The mean of the diag variances; S2 is the scalar sum_i r ||x - c||^2, so add it once.
       let s = acc[a + 1 + d] / nk;
-      for (let t = 0; t < d; t++) s += diagScatter(acc, a, nk, delta, mean, t, 0);
+      for (let t = 0; t < d; t++) s += diagScatter(acc, a, nk, delta, t, 0);
       cov[j] = s / d + regCovar;
     },
   },
@@ -119,8 +116,8 @@ export const COVARIANCE_MODELS: Record<CovarianceType, CovarianceModel> = {
       }
       return logDet;
     },
-    finish(acc, a, nk, delta, mean, d, regCovar, cov, j) {
-      for (let t = 0; t < d; t++) cov[j * d + t] = diagScatter(acc, a, nk, delta, mean, t, acc[a + 1 + d + t]) + regCovar;
+    finish(acc, a, nk, delta, d, regCovar, cov, j) {
+      for (let t = 0; t < d; t++) cov[j * d + t] = diagScatter(acc, a, nk, delta, t, acc[a + 1 + d + t]) + regCovar;
     },
   },
   full: {
@@ -150,7 +147,7 @@ export const COVARIANCE_MODELS: Record<CovarianceType, CovarianceModel> = {
       invertLower(l, 0, d, prec, off);
       return logDetFromCholesky(l, 0, d);
     },
-    finish(acc, a, nk, delta, _mean, d, regCovar, cov, j) {
+    finish(acc, a, nk, delta, d, regCovar, cov, j) {
       // sum_i r (x - m)(x - m)^T = S2 - S1 delta^T - delta S1^T + nk' delta delta^T, with x - m = (x - c) - delta.
       const nk0 = acc[a];
       const off = j * d * d;
@@ -195,31 +192,20 @@ export function writeMixture(mix: FlatMixture, type: CovarianceType): MixturePar
 }
 
 /**
- * Fills a pass input (means, logConst, prec) from mixture parameters.
+ * Fills a pass input (means, shift = means, logConst, prec) from mixture parameters.
  * @returns -1, or the first component whose covariance is not positive definite.
  */
-export function preparePass(type: CovarianceType, mix: FlatMixture, inp: PassInput): number {
+export function preparePass(type: CovarianceType, mix: FlatMixture, inp: PassArrays): number {
   const { k, d } = mix;
   const model = COVARIANCE_MODELS[type];
   inp.means.set(mix.means);
+  inp.shift.set(mix.means);
   for (let j = 0; j < k; j++) {
     const logDet = model.factor(mix.cov, j, d, inp.prec);
     if (Number.isNaN(logDet)) return j;
     inp.logConst[j] = Math.log(mix.weights[j]) - 0.5 * (d * LOG_2PI + logDet);
   }
   return -1;
-}
-
-/** Allocates the parameter arrays of a pass input in one buffer, a SharedArrayBuffer when worker threads read it. */
-export function allocatePassArrays(type: CovarianceType, k: number, d: number, shared: boolean): Pick<PassInput, "means" | "logConst" | "prec"> {
-  const sizes = [k * d, k, k * precSize(type, d)];
-  const total = sizes[0] + sizes[1] + sizes[2];
-  const buffer = shared ? new SharedArrayBuffer(total * 8) : new ArrayBuffer(total * 8);
-  return {
-    means: new Float64Array(buffer, 0, sizes[0]),
-    logConst: new Float64Array(buffer, sizes[0] * 8, sizes[1]),
-    prec: new Float64Array(buffer, (sizes[0] + sizes[1]) * 8, sizes[2]),
-  };
 }
 
 /**
@@ -229,12 +215,11 @@ export function allocatePassArrays(type: CovarianceType, k: number, d: number, s
  */
 export function finishMStep(type: CovarianceType, acc: Float64Array, shift: Float64Array, k: number, d: number, regCovar: number): FlatMixture {
   const model = COVARIANCE_MODELS[type];
-  const stride = 1 + d + precSize(type, d);
+  const stride = statsStride(type, d);
   const weights = new Float64Array(k);
   const means = new Float64Array(k * d);
   const cov = new Float64Array(k * precSize(type, d));
   const delta = new Float64Array(d);
-  const mean = new Float64Array(d);
   let total = 0;
   for (let j = 0; j < k; j++) {
     const a = j * stride;
@@ -245,11 +230,36 @@ export function finishMStep(type: CovarianceType, acc: Float64Array, shift: Floa
       const c = shift[j * d + t];
       // mean = (c nk' + S1) / nk, so mean - c = (S1 - c (nk - nk')) / nk.
       delta[t] = (acc[a + 1 + t] - c * NK_EPSILON) / nk;
-      mean[t] = c + delta[t];
-      means[j * d + t] = mean[t];
+      means[j * d + t] = c + delta[t];
     }
-    model.finish(acc, a, nk, delta, mean, d, regCovar, cov, j);
+    model.finish(acc, a, nk, delta, d, regCovar, cov, j);
   }
   for (let j = 0; j < k; j++) weights[j] /= total;
   return { k, d, weights, means, cov };
+}
+
+/**
+ * Loss of precision above which the statistics of an iteration are recomputed around the new means:
+ * the scatter is found as S2 / nk minus terms in (mean - shift), so its relative error is about
+ * machine epsilon times (S2 / nk) / variance. 1e3 keeps it below 1e-12.
+ */
+const MAX_SHIFT_AMPLIFICATION = 1e3;
+
+/**
+ * Whether statistics accumulated around a shift far from the new means (typically the first
+ * iteration from a poor init) lost digits, so the pass should be redone around `mix.means`.
+ */
+export function shiftTooFar(type: CovarianceType, acc: Float64Array, mix: FlatMixture): boolean {
+  const { k, d, cov } = mix;
+  const stride = statsStride(type, d);
+  for (let j = 0; j < k; j++) {
+    const a = j * stride;
+    const nk = acc[a] + NK_EPSILON;
+    for (let t = 0; t < d; t++) {
+      const second = type === "spherical" ? acc[a + 1 + d] / d : type === "diag" ? acc[a + 1 + d + t] : acc[a + 1 + d + t * d + t];
+      const variance = type === "spherical" ? cov[j] : type === "diag" ? cov[j * d + t] : cov[j * d * d + t * d + t];
+      if (second / nk > MAX_SHIFT_AMPLIFICATION * variance) return true;
+    }
+  }
+  return false;
 }

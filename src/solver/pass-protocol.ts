@@ -32,7 +32,7 @@ export interface BindMessage {
   k: number;
   /** n x d data */
   x: SharedArrayBuffer;
-  /** means (k x d), logConst (k), prec (k x precSize), back to back */
+  /** means (k x d), shift (k x d), logConst (k), prec (k x precSize), back to back (allocatePassArrays) */
   params: SharedArrayBuffer;
   control: SharedArrayBuffer;
   /** [logLikelihood, k x stride statistics] */

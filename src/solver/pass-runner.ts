@@ -2,8 +2,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { type CovarianceType, PASS_KERNELS, type PassInput, statsStride } from "./em-kernels";
-import { allocatePassArrays } from "./mixture";
+import { allocatePassArrays, type CovarianceType, PASS_KERNELS, type PassInput, statsStride } from "./em-kernels";
 import {
   type BindMessage,
   CONTROL_SLOTS,
