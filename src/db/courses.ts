@@ -81,3 +81,11 @@ export async function selectMissingEmails(db: Db, emails: string[]): Promise<Set
   const have = new Set(found.map((u) => u.email));
   return new Set(normalized.filter((e) => !have.has(e)));
 }
+
+export async function updateCourse(db: Db, id: number, changes: { title?: string; code?: string; joinCode?: string }) {
+  await db.course.update({ where: { id }, data: changes });
+}
+
+export async function countCourseStudents(db: Db, courseId: number): Promise<number> {
+  return db.enrollment.count({ where: { courseId, role: "student" } });
+}

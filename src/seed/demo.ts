@@ -2,6 +2,8 @@ import { hashPassword } from "../auth/passwords";
 import { joinCode, readablePassword } from "../auth/secrets";
 import type { Db } from "../db/client";
 import { countUsers } from "../db/users";
+import { listExercises } from "../../exercises";
+import { createAssignment } from "../homework/assignments";
 
 export const DEMO_INSTRUCTOR = "instructor@example.edu";
 export const DEMO_STUDENTS = ["student1@example.edu", "student2@example.edu", "student3@example.edu"];
@@ -35,5 +37,26 @@ export async function createDemoData(db: Db, demoPassword: string | undefined): 
     }
     return course;
   });
+  await createDemoAssignments(db, course.id);
   return { created: true, password, generated: demoPassword === undefined, courseId: course.id };
+}
+
+/** One homework per catalogue topic, due a week apart, so every exercise type is on show. */
+async function createDemoAssignments(db: Db, courseId: number): Promise<void> {
+  const byTopic = new Map<string, string[]>();
+  for (const e of listExercises()) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e.slug]);
+  let week = 1;
+  for (const [topic, slugs] of byTopic) {
+    const dueAt = new Date(Date.now() + week * 7 * 24 * 3600 * 1000);
+    dueAt.setUTCHours(23, 59, 0, 0);
+    await createAssignment(db, courseId, {
+      title: `Week ${week}: ${topic}`,
+      kind: "homework",
+      dueAt,
+      maxAttempts: 5,
+      revealPolicy: "after-attempts",
+      items: slugs.map((exercise) => ({ exercise })),
+    });
+    week++;
+  }
 }

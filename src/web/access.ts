@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { selectOptionalCourseRole, type CourseRole } from "../db/courses";
-import { notFound } from "./http-error";
+import { notFound } from "../http-error";
 
 /**
  * The caller's role in the course. Not a member, or a student where an instructor is required:

@@ -13,13 +13,20 @@ import { csrfProtection, sessions } from "./middleware/session";
 import "./request-context";
 import { accountRoutes, tokenRoutes } from "./routes/api/accounts";
 import { authPages } from "./routes/auth-pages";
+import { homeworkApi } from "./routes/api/homework";
+import { cataloguePages } from "./routes/catalogue-pages";
 import { coursePages } from "./routes/course-pages";
+import { instructorAssignmentPages } from "./routes/instructor-assignment-pages";
+import { instructorCoursePages } from "./routes/instructor-course-pages";
+import { studentPages } from "./routes/student-pages";
+import type { GradebookSource } from "./gradebook-source";
 
 export type AppDeps = { db: Db; config: Config };
 
 /** Builds the Express application; `listen()` is the caller's (src/server.ts, tests). */
 export function createApp({ db, config }: AppDeps): Express {
   const app = express();
+  const gradebookExtras: GradebookSource | undefined = undefined;
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.engine("hbs", engine({ extname: ".hbs", defaultLayout: "main", helpers, layoutsDir: path.join(viewsDir, "layouts"), partialsDir: path.join(viewsDir, "partials") }));
@@ -58,6 +65,8 @@ export function createApp({ db, config }: AppDeps): Express {
   api.use(tokenRoutes(db));
   api.use(requireBearer(db));
   api.use(accountRoutes(db));
+  api.use(homeworkApi(db, { submitLimitPerMinute: config.submitLimitPerMinute, gradebookExtras }));
+  api.use(notFoundHandler); // unknown API paths never fall through to the cookie pages
   app.use("/api/v1", api);
 
   const sessionOptions = { db, secret: config.sessionSecret, secureCookies: config.production };
@@ -66,6 +75,10 @@ export function createApp({ db, config }: AppDeps): Express {
   app.use(csrfProtection);
   app.use(authPages(sessionOptions));
   app.use(coursePages(db));
+  app.use(studentPages(db, { submitLimitPerMinute: config.submitLimitPerMinute }));
+  app.use(instructorCoursePages(db, { gradebookExtras }));
+  app.use(instructorAssignmentPages(db));
+  app.use(cataloguePages());
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { HttpError } from "./http-error";
+import { HttpError } from "../http-error";
 
 /** Describes a zod issue as "field: message" so the caller knows what to fix. */
 export function describeIssue(issue: z.core.$ZodIssue): string {

@@ -1,8 +1,10 @@
 import { eq } from "./eq";
+import { exerciseTitle } from "./exercise-title";
 import { formatDate } from "./format-date";
+import { inc } from "./inc";
 import { isoDate } from "./iso-date";
 import { percent } from "./percent";
 import { plural } from "./plural";
 
 /** Every Handlebars helper of the web views, one per file in this folder. */
-export const helpers = { eq, formatDate, isoDate, percent, plural };
+export const helpers = { eq, exerciseTitle, formatDate, inc, isoDate, percent, plural };

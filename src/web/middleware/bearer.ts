@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from "express";
 import { sha256 } from "../../auth/secrets";
 import type { Db } from "../../db/client";
 import { selectOptionalTokenUser } from "../../db/sessions";
-import { HttpError } from "../http-error";
+import { HttpError } from "../../http-error";
 
 /** API authentication: `Authorization: Bearer TOKEN` only; cookies are ignored, so no CSRF exists. */
 export function requireBearer(db: Db) {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { NextFunction, Request, Response } from "express";
 import { viewsDir } from "../../paths";
-import { HttpError, notFound } from "../http-error";
+import { HttpError, notFound } from "../../http-error";
 
 /** Body-parser and other library errors carry an HTTP status; translate them into plain words. */
 function toHttpError(err: unknown): HttpError {

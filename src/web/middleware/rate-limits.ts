@@ -1,6 +1,6 @@
 import type { Request, Response } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
-import { HttpError } from "../http-error";
+import { HttpError } from "../../http-error";
 
 function emailOf(req: Request): string {
   const email: unknown = req.body?.email;

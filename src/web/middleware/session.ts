@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from "express";
 import { hmac, randomToken, safeEqual } from "../../auth/secrets";
 import type { Db } from "../../db/client";
 import { deleteSession, insertSession, selectOptionalSessionUser, SESSION_LIFETIME_MS } from "../../db/sessions";
-import { HttpError } from "../http-error";
+import { HttpError } from "../../http-error";
 
 export const SESSION_COOKIE = "likely_sid";
 export const CSRF_COOKIE = "likely_csrf";

@@ -3,20 +3,13 @@ import type { Db } from "../../db/client";
 import { selectCoursesForUser } from "../../db/courses";
 import { currentUser, requireUser } from "../middleware/require-user";
 
-/** Landing pages after sign-in: an instructor's courses, a student's assignments. */
+/** The instructor's landing page: their courses. */
 export function coursePages(db: Db): Router {
   const router = Router();
-  router.use(["/courses", "/assignments"], requireUser);
-
-  router.get("/courses", async (req, res) => {
-    const courses = await selectCoursesForUser(db, currentUser(req).id);
-    res.render("courses", { title: "Your courses", courses });
+  router.get("/courses", requireUser, async (req, res) => {
+    const user = currentUser(req);
+    const courses = await selectCoursesForUser(db, user.id);
+    res.render("courses", { title: "Your courses", courses, canCreate: user.role === "instructor" });
   });
-
-  router.get("/assignments", async (req, res) => {
-    const courses = await selectCoursesForUser(db, currentUser(req).id);
-    res.render("assignments", { title: "Your assignments", courses });
-  });
-
   return router;
 }

@@ -6,7 +6,7 @@ import type { Db } from "../../../db/client";
 import { selectCoursesForUser } from "../../../db/courses";
 import { insertApiToken } from "../../../db/sessions";
 import { requireCourseRole } from "../../access";
-import { HttpError } from "../../http-error";
+import { HttpError } from "../../../http-error";
 import { loginLimiter } from "../../middleware/rate-limits";
 import { currentUser } from "../../middleware/require-user";
 import { idParam, parseInput } from "../../validate";

@@ -1,0 +1,109 @@
+import type { Db } from "./client";
+
+export type AssignmentKind = "homework" | "exam";
+export type RevealPolicy = "after-due" | "after-attempts" | "never";
+export type ScorePolicy = "best" | "last";
+
+export type NewItem = { exercise: string; params: Record<string, unknown>; points: number; rtol: number | null; atol: number | null };
+export type NewAssignment = {
+  courseId: number;
+  title: string;
+  kind: AssignmentKind;
+  opensAt: Date | null;
+  dueAt: Date | null;
+  maxAttempts: number | null;
+  revealPolicy: RevealPolicy;
+  scorePolicy: ScorePolicy;
+  items: NewItem[];
+};
+
+export type ItemRow = {
+  id: number;
+  assignmentId: number;
+  position: number;
+  exercise: string;
+  params: string;
+  points: number;
+  rtol: number | null;
+  atol: number | null;
+};
+
+export type AssignmentRow = {
+  id: number;
+  courseId: number;
+  title: string;
+  kind: AssignmentKind;
+  opensAt: Date | null;
+  dueAt: Date | null;
+  maxAttempts: number | null;
+  revealPolicy: RevealPolicy;
+  scorePolicy: ScorePolicy;
+  createdAt: Date;
+  updatedAt: Date;
+  items: ItemRow[];
+};
+
+const withItems = { items: { orderBy: { position: "asc" as const } } };
+
+export async function insertAssignment(db: Db, a: NewAssignment): Promise<number> {
+  const { items, ...fields } = a;
+  const created = await db.assignment.create({
+    data: {
+      ...fields,
+      items: { create: items.map((item, position) => ({ ...item, position, params: JSON.stringify(item.params) })) },
+    },
+    select: { id: true },
+  });
+  return created.id;
+}
+
+export async function selectOptionalAssignment(db: Db, id: number): Promise<AssignmentRow | null> {
+  return db.assignment.findUnique({ where: { id }, include: withItems }) as Promise<AssignmentRow | null>;
+}
+
+export async function selectAssignmentsForCourse(db: Db, courseId: number): Promise<AssignmentRow[]> {
+  return db.assignment.findMany({
+    where: { courseId },
+    include: withItems,
+    orderBy: [{ dueAt: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+  }) as Promise<AssignmentRow[]>;
+}
+
+export type AssignmentChanges = Partial<Pick<AssignmentRow, "title" | "kind" | "opensAt" | "dueAt" | "maxAttempts" | "revealPolicy" | "scorePolicy">>;
+
+export async function updateAssignment(db: Db, id: number, changes: AssignmentChanges): Promise<void> {
+  await db.assignment.update({ where: { id }, data: changes });
+}
+
+export async function updateItem(
+  db: Db,
+  itemId: number,
+  changes: Partial<Pick<ItemRow, "points" | "rtol" | "atol">> & { exercise?: string; params?: Record<string, unknown> },
+): Promise<void> {
+  const { params, ...rest } = changes;
+  await db.assignmentItem.update({
+    where: { id: itemId },
+    data: { ...rest, ...(params ? { params: JSON.stringify(params) } : {}) },
+  });
+}
+
+export async function insertItem(db: Db, assignmentId: number, item: NewItem): Promise<void> {
+  const last = await db.assignmentItem.aggregate({ where: { assignmentId }, _max: { position: true } });
+  await db.assignmentItem.create({
+    data: { ...item, assignmentId, position: (last._max.position ?? -1) + 1, params: JSON.stringify(item.params) },
+  });
+}
+
+export async function deleteItem(db: Db, itemId: number): Promise<void> {
+  await db.assignmentItem.delete({ where: { id: itemId } });
+}
+
+/** Number of variants handed out per item: an item with variants cannot change exercise or parameters. */
+export async function selectVariantCounts(db: Db, assignmentId: number): Promise<Map<number, number>> {
+  const rows = await db.variant.groupBy({
+    by: ["itemId"],
+    where: { item: { assignmentId } },
+    _count: { _all: true },
+  });
+  return new Map(rows.map((r) => [r.itemId!, r._count._all]));
+}

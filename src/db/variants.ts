@@ -1,0 +1,71 @@
+import type { Db } from "./client";
+import { isUniqueViolation } from "./errors";
+
+export type VariantRow = {
+  id: number;
+  itemId: number | null;
+  quizItemId: number | null;
+  userId: number | null;
+  exercise: string;
+  seed: number;
+  params: string;
+  data: string;
+  key: string;
+  solution: string;
+  solverVersion: string;
+  createdAt: Date;
+};
+
+export type NewVariant = Omit<VariantRow, "id" | "createdAt" | "quizItemId"> & { itemId: number; userId: number };
+
+export async function selectOptionalItemVariant(db: Db, itemId: number, userId: number): Promise<VariantRow | null> {
+  return db.variant.findUnique({ where: { itemId_userId: { itemId, userId } } });
+}
+
+/** Inserts a variant; when a parallel request created it first, returns that one (a person has one variant per item). */
+export async function insertItemVariant(db: Db, v: NewVariant): Promise<VariantRow> {
+  try {
+    return await db.variant.create({ data: v });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const existing = await selectOptionalItemVariant(db, v.itemId, v.userId);
+    if (!existing) throw err;
+    return existing;
+  }
+}
+
+export async function selectOptionalVariant(db: Db, id: number): Promise<VariantRow | null> {
+  return db.variant.findUnique({ where: { id } });
+}
+
+export async function selectVariantsForItem(db: Db, itemId: number): Promise<VariantRow[]> {
+  return db.variant.findMany({ where: { itemId } });
+}
+
+export type VariantContext = {
+  variant: VariantRow;
+  item: import("./assignments").ItemRow;
+  assignment: Omit<import("./assignments").AssignmentRow, "items">;
+};
+
+/** A homework variant with its item and assignment; null for quiz variants and missing ids. */
+export async function selectOptionalVariantContext(db: Db, id: number): Promise<VariantContext | null> {
+  const row = await db.variant.findUnique({ where: { id }, include: { item: { include: { assignment: true } } } });
+  if (!row || !row.item) return null;
+  const { item, ...variant } = row;
+  const { assignment, ...itemRow } = item;
+  return { variant, item: itemRow, assignment } as VariantContext;
+}
+
+/** A student's variants in an assignment with their submission scores (by attempt), keyed by item id. */
+export async function selectStudentVariants(
+  db: Db,
+  assignmentId: number,
+  userId: number,
+): Promise<Map<number, { variant: VariantRow; scores: number[] }>> {
+  const rows = await db.variant.findMany({
+    where: { userId, item: { assignmentId } },
+    include: { submissions: { select: { score: true }, orderBy: { attempt: "asc" } } },
+  });
+  return new Map(rows.map(({ submissions, ...variant }) => [variant.itemId!, { variant, scores: submissions.map((s) => s.score) }]));
+}

@@ -1,0 +1,51 @@
+import type { Db } from "../db/client";
+import { selectStudentDashboard } from "../db/dashboard";
+import { countedScore, studentPolicy } from "./policy";
+
+export type DashboardAssignment = {
+  id: number;
+  title: string;
+  kind: string;
+  dueAt: Date | null;
+  status: "upcoming" | "open" | "closed";
+  /** "todo", "started", "done" (every item attempted) */
+  progress: "todo" | "started" | "done";
+  points: number;
+  earned: number;
+  itemCount: number;
+  attempted: number;
+};
+
+/** A student's courses and assignments with due dates, status and score. Upcoming ones are listed without links. */
+export async function studentDashboard(db: Db, userId: number, now = new Date()) {
+  const enrollments = await selectStudentDashboard(db, userId);
+  return enrollments.map(({ course }) => ({
+    id: course.id,
+    code: course.code,
+    title: course.title,
+    assignments: course.assignments.map((a): DashboardAssignment => {
+      const policy = studentPolicy(a, a.extensions[0] ?? null, now);
+      let earned = 0;
+      let attempted = 0;
+      for (const item of a.items) {
+        const scores = item.variants[0]?.submissions.map((s) => s.score) ?? [];
+        const counted = countedScore(scores, a.scorePolicy as "best" | "last");
+        if (counted !== null) attempted++;
+        earned += (counted ?? 0) * item.points;
+      }
+      const points = a.items.reduce((s, i) => s + i.points, 0);
+      return {
+        id: a.id,
+        title: a.title,
+        kind: a.kind,
+        dueAt: policy.dueAt,
+        status: policy.status,
+        progress: attempted === 0 ? "todo" : attempted === a.items.length ? "done" : "started",
+        points,
+        earned: Math.round(earned * 100) / 100,
+        itemCount: a.items.length,
+        attempted,
+      };
+    }),
+  }));
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+const dateTime = z.coerce.date({ error: "expected a date and time, e.g. 2026-12-01T23:59:00Z" });
+
+export const itemInput = z.strictObject({
+  exercise: z.string({ error: "expected an exercise slug from GET the catalogue (likely exercises list)" }).min(1).max(100),
+  params: z.record(z.string(), z.unknown(), { error: "expected an object of exercise parameters" }).optional(),
+  points: z.number({ error: "expected a number of points" }).positive({ error: "points must be positive" }).max(1000).optional(),
+  rtol: z.number({ error: "expected a relative tolerance" }).min(0).max(1, { error: "rtol must be between 0 and 1" }).optional(),
+  atol: z.number({ error: "expected an absolute tolerance" }).min(0).max(1e6).optional(),
+});
+
+export const assignmentInput = z.strictObject({
+  title: z.string({ error: "expected a title" }).trim().min(1, { error: "title must not be empty" }).max(200),
+  kind: z.enum(["homework", "exam"], { error: 'kind must be "homework" or "exam"' }),
+  opensAt: dateTime.nullable().optional(),
+  dueAt: dateTime.nullable().optional(),
+  maxAttempts: z.number({ error: "expected a whole number of attempts" }).int().min(1).max(100).nullable().optional(),
+  revealPolicy: z.enum(["after-due", "after-attempts", "never"], { error: 'revealPolicy must be "after-due", "after-attempts" or "never"' }).optional(),
+  scorePolicy: z.enum(["best", "last"], { error: 'scorePolicy must be "best" or "last"' }).optional(),
+  items: z.array(itemInput, { error: "expected items: a list of {exercise, params?, points?, rtol?, atol?}" }).min(1, { error: "an assignment needs at least one item" }).max(50),
+});
+export type AssignmentInput = z.output<typeof assignmentInput>;
+
+export const submissionInput = z.strictObject({
+  answers: z.record(z.string(), z.unknown(), { error: "expected answers: an object {part: number, list or text}" }),
+  idempotencyKey: z.string().min(8, { error: "idempotencyKey must be 8 to 100 characters" }).max(100).regex(/^[A-Za-z0-9_.:-]+$/, { error: "idempotencyKey may contain letters, digits and _ . : -" }).optional(),
+});
+
+export const extensionInput = z.strictObject({
+  dueAt: dateTime.nullable().optional(),
+  extraAttempts: z.number().int().min(0).max(100).default(0),
+});

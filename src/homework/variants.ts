@@ -1,0 +1,58 @@
+import crypto from "node:crypto";
+import { createVariant, type StudentVariant, type VariantRecord } from "../../exercises";
+import type { ItemRow } from "../db/assignments";
+import type { Db } from "../db/client";
+import { insertItemVariant, selectOptionalItemVariant, type VariantRow } from "../db/variants";
+
+/** A fresh variant seed: 31 bits from the OS, so variants cannot be predicted from ids or time. */
+export function newSeed(): number {
+  return crypto.randomInt(1, 2 ** 31 - 1);
+}
+
+/** The stored variant as the exercise registry's record (key and solution included). */
+export function toRecord(row: VariantRow): VariantRecord {
+  return {
+    slug: row.exercise,
+    seed: row.seed,
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    data: JSON.parse(row.data) as unknown,
+    key: JSON.parse(row.key) as VariantRecord["key"],
+    solution: JSON.parse(row.solution) as VariantRecord["solution"],
+    solverVersion: row.solverVersion,
+  };
+}
+
+/** What a student's page may be given: no key, no solution (the type has no field for them). */
+export function toStudentVariant(row: VariantRow): StudentVariant {
+  return {
+    slug: row.exercise,
+    seed: row.seed,
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    data: JSON.parse(row.data) as unknown,
+    solverVersion: row.solverVersion,
+  };
+}
+
+/** The columns of a new Variant row for an exercise record. */
+export function variantColumns(v: VariantRecord) {
+  return {
+    exercise: v.slug,
+    seed: v.seed,
+    params: JSON.stringify(v.params),
+    data: JSON.stringify(v.data),
+    key: JSON.stringify(v.key),
+    solution: JSON.stringify(v.solution),
+    solverVersion: v.solverVersion,
+  };
+}
+
+/**
+ * The student's variant of an item, created on first view and stored with its seed, data, key and
+ * solver version, so later code changes never change it.
+ */
+export async function ensureItemVariant(db: Db, item: ItemRow, userId: number): Promise<VariantRow> {
+  const existing = await selectOptionalItemVariant(db, item.id, userId);
+  if (existing) return existing;
+  const record = createVariant(item.exercise, newSeed(), JSON.parse(item.params));
+  return insertItemVariant(db, { ...variantColumns(record), itemId: item.id, userId });
+}

@@ -1,0 +1,105 @@
+import { Router } from "express";
+import { renderSolution } from "../../../../exercises";
+import type { Db } from "../../../db/client";
+import { selectAssignmentsForCourse } from "../../../db/assignments";
+import { selectSubmissionsForAssignment } from "../../../db/submissions";
+import { selectOptionalVariantContext } from "../../../db/variants";
+import { assignmentForUser, questionFor, selectMemberAssignment } from "../../../homework/assignment-view";
+import { createAssignment } from "../../../homework/assignments";
+import { buildGradebook } from "../../../homework/gradebook";
+import { assignmentInput, submissionInput } from "../../../homework/schemas";
+import { submitAnswers } from "../../../homework/submit";
+import { toRecord, toStudentVariant } from "../../../homework/variants";
+import { requireCourseRole } from "../../access";
+import { notFound } from "../../http-error";
+import { submitLimiter } from "../../middleware/rate-limits";
+import { currentUser } from "../../middleware/require-user";
+import { idParam, parseInput } from "../../validate";
+import type { GradebookSource } from "../../gradebook-source";
+
+/** The homework part of the JSON API (CONTRACTS.md). Every route answers 404 for what is not the caller's. */
+export function homeworkApi(db: Db, options: { submitLimitPerMinute: number; gradebookExtras?: GradebookSource }): Router {
+  const router = Router();
+
+  router.post("/courses/:courseId/assignments", async (req, res) => {
+    const courseId = idParam(req.params.courseId, "course");
+    await requireCourseRole(db, currentUser(req).id, courseId, "instructor");
+    const input = parseInput(assignmentInput, req.body);
+    res.status(201).json({ id: await createAssignment(db, courseId, input) });
+  });
+
+  router.get("/courses/:courseId/assignments", async (req, res) => {
+    const courseId = idParam(req.params.courseId, "course");
+    const role = await requireCourseRole(db, currentUser(req).id, courseId);
+    const now = new Date();
+    const list = (await selectAssignmentsForCourse(db, courseId)).filter((a) => role === "instructor" || !a.opensAt || a.opensAt <= now);
+    res.json(list.map((a) => ({ id: a.id, title: a.title, kind: a.kind, opensAt: a.opensAt, dueAt: a.dueAt, maxAttempts: a.maxAttempts })));
+  });
+
+  router.get("/assignments/:id", async (req, res) => {
+    const view = await assignmentForUser(db, idParam(req.params.id, "assignment"), currentUser(req).id, { createVariants: true });
+    res.json({
+      id: view.assignment.id,
+      title: view.assignment.title,
+      kind: view.assignment.kind,
+      dueAt: view.policy.dueAt,
+      status: view.policy.status,
+      points: view.points,
+      earned: view.earned,
+      items: view.items.map((s) => {
+        const question = questionFor(s.variant!);
+        return {
+          itemId: s.item.id,
+          exercise: s.item.exercise,
+          variantId: s.variant!.id,
+          points: s.item.points,
+          prompt: question.html,
+          data: toStudentVariant(s.variant!).data,
+          parts: question.parts.map(({ name, label, shape }) => ({ name, label, shape })),
+          attemptsUsed: s.attemptsUsed,
+          attemptsLeft: s.attemptsLeft,
+          score: s.score,
+          ...(s.reveal ? { key: toRecord(s.variant!).key } : {}),
+        };
+      }),
+    });
+  });
+
+  router.post("/variants/:id/submissions", submitLimiter(options.submitLimitPerMinute), async (req, res) => {
+    const variantId = idParam(req.params.id, "variant");
+    const input = parseInput(submissionInput, req.body);
+    const out = await submitAnswers(db, { variantId, userId: currentUser(req).id, answers: input.answers, idempotencyKey: input.idempotencyKey });
+    res.status(out.duplicate ? 200 : 201).json({
+      submissionId: out.submissionId,
+      score: out.score,
+      parts: out.parts,
+      attemptsUsed: out.attemptsUsed,
+      attemptsLeft: out.attemptsLeft,
+    });
+  });
+
+  router.get("/variants/:id/key", async (req, res) => {
+    const ctx = await selectOptionalVariantContext(db, idParam(req.params.id, "variant"));
+    if (!ctx) throw notFound("variant");
+    await requireCourseRole(db, currentUser(req).id, ctx.assignment.courseId, "instructor").catch(() => {
+      throw notFound("variant");
+    });
+    const record = toRecord(ctx.variant);
+    res.json({ key: record.key, solution: record.solution, solutionHtml: renderSolution(record) });
+  });
+
+  router.get("/assignments/:id/submissions", async (req, res) => {
+    const { assignment, role } = await selectMemberAssignment(db, idParam(req.params.id, "assignment"), currentUser(req).id);
+    if (role !== "instructor") throw notFound("assignment");
+    const rows = await selectSubmissionsForAssignment(db, assignment.id);
+    res.json(rows.map((s) => ({ id: s.id, variantId: s.variantId, itemId: s.itemId, userId: s.userId, attempt: s.attempt, score: s.score, createdAt: s.createdAt })));
+  });
+
+  router.get("/courses/:courseId/gradebook", async (req, res) => {
+    const courseId = idParam(req.params.courseId, "course");
+    await requireCourseRole(db, currentUser(req).id, courseId, "instructor");
+    res.json(await buildGradebook(db, courseId, await options.gradebookExtras?.(courseId)));
+  });
+
+  return router;
+}

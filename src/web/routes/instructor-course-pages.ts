@@ -1,0 +1,180 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import { parseRosterCsv } from "../../auth/roster-csv";
+import { importRoster } from "../../auth/roster-import";
+import { joinCode } from "../../auth/secrets";
+import { selectAssignmentsForCourse } from "../../db/assignments";
+import type { Db } from "../../db/client";
+import { countCourseStudents, insertCourse, selectOptionalCourse, updateCourse } from "../../db/courses";
+import { isUniqueViolation } from "../../db/errors";
+import { selectExtensionsForAssignment, upsertExtension } from "../../db/extensions";
+import { selectCourseStudents, selectOptionalCourseStudent } from "../../db/gradebook";
+import { selectSubmissionsForStudent } from "../../db/submissions";
+import { buildGradebook, gradebookCsv } from "../../homework/gradebook";
+import { HttpError, notFound } from "../http-error";
+import { requireCourseRole } from "../access";
+import type { GradebookSource } from "../gradebook-source";
+import { optionalDate } from "../forms/assignment-form";
+import { currentUser, requireUser } from "../middleware/require-user";
+import { idParam } from "../validate";
+
+const courseForm = z.object({
+  code: z.string().trim().min(2, { error: "Course code: at least 2 characters, e.g. ML101" }).max(20, { error: "Course code: at most 20 characters" }).regex(/^[A-Za-z0-9._-]+$/, { error: "Course code: letters, digits, dot, dash or underscore" }),
+  title: z.string().trim().min(1, { error: "Title must not be empty" }).max(200, { error: "Title: at most 200 characters" }),
+});
+
+async function instructorCourse(db: Db, req: Request) {
+  const courseId = idParam(req.params.courseId, "course");
+  await requireCourseRole(db, currentUser(req).id, courseId, "instructor");
+  const course = await selectOptionalCourse(db, courseId);
+  if (!course) throw notFound("course");
+  return course;
+}
+
+/** Course management for instructors: courses, roster, gradebook, one student's record. */
+export function instructorCoursePages(db: Db, options: { gradebookExtras?: GradebookSource }): Router {
+  const router = Router();
+  router.use("/courses", requireUser);
+
+  router.get("/courses/new", (req, res) => {
+    if (currentUser(req).role !== "instructor") throw notFound();
+    res.render("instructor/course-form", { title: "New course", form: {} });
+  });
+
+  router.post("/courses", async (req, res) => {
+    if (currentUser(req).role !== "instructor") throw notFound();
+    const parsed = courseForm.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      res.status(400).render("instructor/course-form", { title: "New course", form: req.body, error: parsed.error.issues[0]!.message });
+      return;
+    }
+    try {
+      const course = await insertCourse(db, { ...parsed.data, joinCode: joinCode() }, currentUser(req).id);
+      res.redirect(303, `/courses/${course.id}`);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      res.status(409).render("instructor/course-form", { title: "New course", form: req.body, error: `A course with code ${parsed.data.code} exists already.` });
+    }
+  });
+
+  router.get("/courses/:courseId", async (req, res) => {
+    const courseId = idParam(req.params.courseId, "course");
+    const role = await requireCourseRole(db, currentUser(req).id, courseId);
+    if (role === "student") return res.redirect(303, `/assignments#course-${courseId}`);
+    const course = (await selectOptionalCourse(db, courseId))!;
+    const assignments = await selectAssignmentsForCourse(db, courseId);
+    res.render("instructor/course", {
+      title: course.code,
+      course,
+      students: await countCourseStudents(db, courseId),
+      assignments: assignments.map((a) => ({ ...a, points: a.items.reduce((s, i) => s + i.points, 0) })),
+      notice: req.query.saved ? "Saved." : undefined,
+    });
+  });
+
+  router.post("/courses/:courseId/edit", async (req, res) => {
+    const course = await instructorCourse(db, req);
+    if (req.body?.action === "new-join-code") {
+      await updateCourse(db, course.id, { joinCode: joinCode() });
+      return res.redirect(303, `/courses/${course.id}?saved=1`);
+    }
+    const parsed = courseForm.safeParse(req.body ?? {});
+    if (!parsed.success) throw new HttpError(400, parsed.error.issues[0]!.message);
+    try {
+      await updateCourse(db, course.id, parsed.data);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new HttpError(409, `A course with code ${parsed.data.code} exists already.`);
+      throw err;
+    }
+    res.redirect(303, `/courses/${course.id}?saved=1`);
+  });
+
+  router.get("/courses/:courseId/students", async (req, res) => {
+    const course = await instructorCourse(db, req);
+    res.render("instructor/roster", { title: `${course.code} students`, course, students: await selectCourseStudents(db, course.id), scripts: ["/static/js/roster-upload.js"] });
+  });
+
+  router.post("/courses/:courseId/students", async (req, res) => {
+    const course = await instructorCourse(db, req);
+    const csv = typeof req.body?.roster === "string" ? req.body.roster : "";
+    const parsed = parseRosterCsv(csv);
+    const render = async (status: number, extra: Record<string, unknown>) =>
+      res.status(status).render("instructor/roster", { title: `${course.code} students`, course, students: await selectCourseStudents(db, course.id), scripts: ["/static/js/roster-upload.js"], ...extra });
+    if (!parsed.ok) return render(400, { error: parsed.error, roster: csv });
+    const result = await importRoster(db, course.id, parsed.rows);
+    await render(200, { imported: result, notice: `${result.created} new accounts, ${result.enrolled} newly enrolled.` });
+  });
+
+  router.get("/courses/:courseId/gradebook", async (req, res) => {
+    const course = await instructorCourse(db, req);
+    const book = await buildGradebook(db, course.id, await options.gradebookExtras?.(course.id));
+    const sort = typeof req.query.sort === "string" ? req.query.sort : "name";
+    const dir = req.query.dir === "desc" ? -1 : 1;
+    const value = (s: (typeof book.students)[number]) => (sort === "name" ? s.name.toLowerCase() : sort === "total" ? s.total : (s.scores[sort] ?? -1));
+    book.students.sort((a, b) => (value(a) < value(b) ? -dir : value(a) > value(b) ? dir : 0));
+    const link = (key: string) => `?sort=${encodeURIComponent(key)}&dir=${sort === key && dir === 1 ? "desc" : "asc"}`;
+    res.render("instructor/gradebook", {
+      title: `${course.code} gradebook`,
+      course,
+      columns: book.assignments.map((c) => ({ ...c, sortLink: link(c.key), sorted: sort === c.key ? (dir === 1 ? "ascending" : "descending") : undefined })),
+      students: book.students.map((s) => ({ ...s, cells: book.assignments.map((c) => ({ key: c.key, kind: c.kind, value: s.scores[c.key], points: c.points })) })),
+      possible: book.possible,
+      nameLink: link("name"),
+      totalLink: link("total"),
+      sort,
+    });
+  });
+
+  router.get("/courses/:courseId/gradebook.csv", async (req, res) => {
+    const course = await instructorCourse(db, req);
+    const book = await buildGradebook(db, course.id, await options.gradebookExtras?.(course.id));
+    res.attachment(`${course.code}-gradebook.csv`);
+    res.type("text/csv; charset=utf-8").send("\uFEFF" + gradebookCsv(book));
+  });
+
+  router.get("/courses/:courseId/students/:userId", async (req, res) => {
+    const course = await instructorCourse(db, req);
+    const student = await selectOptionalCourseStudent(db, course.id, idParam(req.params.userId, "student"));
+    if (!student) throw notFound("student");
+    const [assignments, submissions] = await Promise.all([selectAssignmentsForCourse(db, course.id), selectSubmissionsForStudent(db, course.id, student.id)]);
+    const itemInfo = new Map(assignments.flatMap((a) => a.items.map((item, i) => [item.id, { assignment: a, number: i + 1, item }] as const)));
+    const extensions = new Map<number, Awaited<ReturnType<typeof selectExtensionsForAssignment>>[number]>();
+    for (const a of assignments) {
+      const e = (await selectExtensionsForAssignment(db, a.id)).find((x) => x.userId === student.id);
+      if (e) extensions.set(a.id, e);
+    }
+    res.render("instructor/student", {
+      title: student.name,
+      course,
+      student,
+      notice: req.query.saved ? "Extension saved." : undefined,
+      assignments: assignments.map((a) => ({ ...a, extension: extensions.get(a.id) })),
+      submissions: submissions.map((s) => {
+        const info = itemInfo.get(s.itemId)!;
+        return {
+          ...s,
+          assignmentTitle: info.assignment.title,
+          number: info.number,
+          exercise: info.item.exercise,
+          raw: Object.entries(JSON.parse(s.raw) as Record<string, unknown>).map(([name, v]) => ({ name, value: typeof v === "string" ? v : JSON.stringify(v) })),
+          results: JSON.parse(s.results) as { name: string; correct: boolean; feedback: string }[],
+        };
+      }),
+    });
+  });
+
+  router.post("/courses/:courseId/students/:userId/extensions", async (req, res) => {
+    const course = await instructorCourse(db, req);
+    const student = await selectOptionalCourseStudent(db, course.id, idParam(req.params.userId, "student"));
+    if (!student) throw notFound("student");
+    const assignmentId = idParam(req.body?.assignmentId, "assignment");
+    const assignments = await selectAssignmentsForCourse(db, course.id);
+    if (!assignments.some((a) => a.id === assignmentId)) throw notFound("assignment");
+    const extra = Number(req.body?.extraAttempts ?? 0);
+    if (!Number.isInteger(extra) || extra < 0 || extra > 100) throw new HttpError(400, "Extra attempts: expected a whole number from 0 to 100");
+    await upsertExtension(db, { assignmentId, userId: student.id, dueAt: optionalDate(req.body ?? {}, "dueAt", "New due date"), extraAttempts: extra });
+    res.redirect(303, `/courses/${course.id}/students/${student.id}?saved=1`);
+  });
+
+  return router;
+}

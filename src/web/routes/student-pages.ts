@@ -1,0 +1,152 @@
+import crypto from "node:crypto";
+import { Router, type Request, type Response } from "express";
+import { dataAsCsv, dataAsJson, renderSolution } from "../../../exercises";
+import type { Db } from "../../db/client";
+import { insertStudentEnrollment, selectOptionalCourseByJoinCode } from "../../db/dashboard";
+import { selectOptionalCourseRole } from "../../db/courses";
+import { selectSubmissionsForVariant } from "../../db/submissions";
+import { selectOptionalVariantContext } from "../../db/variants";
+import { formatShape } from "../../grading";
+import { assignmentForUser, questionFor, type ItemState } from "../../homework/assignment-view";
+import { studentDashboard } from "../../homework/dashboard";
+import { submitAnswers, type PartFeedback } from "../../homework/submit";
+import { toRecord, toStudentVariant } from "../../homework/variants";
+import { HttpError, notFound } from "../http-error";
+import { submitLimiter } from "../middleware/rate-limits";
+import { currentUser, requireUser } from "../middleware/require-user";
+import { idParam } from "../validate";
+
+/** Form fields are named part_<name>; only the exercise's own part names are read. */
+function answersFromForm(body: Record<string, unknown>, partNames: string[]): Record<string, unknown> {
+  const answers: Record<string, unknown> = {};
+  for (const name of partNames) answers[name] = typeof body[`part_${name}`] === "string" ? body[`part_${name}`] : "";
+  return answers;
+}
+
+type PageState = {
+  values?: Record<string, unknown>;
+  errors?: Record<string, string>;
+  result?: { score: number; parts: PartFeedback[]; attempt: number };
+  error?: string;
+};
+
+/** The exercise page: question, downloads, inputs per part, feedback, history; the key only after reveal. */
+async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited<ReturnType<typeof assignmentForUser>>, state: ItemState, page: PageState = {}) {
+  const variant = state.variant!;
+  const question = questionFor(variant);
+  const history = (await selectSubmissionsForVariant(db, variant.id)).reverse().map((s) => ({
+    attempt: s.attempt,
+    createdAt: s.createdAt,
+    score: s.score,
+    raw: Object.entries(JSON.parse(s.raw) as Record<string, unknown>).map(([name, value]) => ({ name, value: typeof value === "string" ? value : JSON.stringify(value) })),
+  }));
+  const resultParts = new Map((page.result?.parts ?? []).map((p) => [p.name, p]));
+  const index = view.items.indexOf(state);
+  const open = view.policy.status === "open" && (state.attemptsLeft === null || state.attemptsLeft > 0);
+  res.status(page.errors ? 422 : page.error ? 409 : 200).render("student/item", {
+    title: `${view.assignment.title}: exercise ${index + 1}`,
+    assignment: view.assignment,
+    policy: view.policy,
+    state,
+    number: index + 1,
+    count: view.items.length,
+    prev: view.items[index - 1]?.item.id,
+    next: view.items[index + 1]?.item.id,
+    questionHtml: question.html,
+    parts: question.parts.map((p) => ({
+      ...p,
+      shapeText: formatShape(p.shape),
+      multiline: p.shape.kind === "matrix",
+      value: page.values?.[p.name] ?? "",
+      error: page.errors?.[p.name],
+      result: resultParts.get(p.name),
+    })),
+    result: page.result,
+    error: page.error,
+    open,
+    history,
+    idempotencyKey: crypto.randomUUID(),
+    solutionHtml: state.reveal ? renderSolution(toRecord(variant)) : undefined,
+    bestPercent: state.score,
+  });
+}
+
+async function loadItem(db: Db, req: Request) {
+  const view = await assignmentForUser(db, idParam(req.params.id, "assignment"), currentUser(req).id, { createVariants: true });
+  const itemId = idParam(req.params.itemId, "exercise");
+  const state = view.items.find((s) => s.item.id === itemId);
+  if (!state) throw notFound("exercise");
+  return { view, state };
+}
+
+export function studentPages(db: Db, options: { submitLimitPerMinute: number }): Router {
+  const router = Router();
+  router.use(["/assignments", "/join", "/variants"], requireUser);
+
+  router.get("/assignments", async (req, res) => {
+    const courses = await studentDashboard(db, currentUser(req).id);
+    res.render("student/dashboard", { title: "Your assignments", courses, joined: req.query.joined });
+  });
+
+  router.post("/join", async (req, res) => {
+    const code = String(req.body?.code ?? "").trim().toUpperCase();
+    const course = /^[A-Z0-9]{4,12}$/.test(code) ? await selectOptionalCourseByJoinCode(db, code) : null;
+    if (!course) {
+      const courses = await studentDashboard(db, currentUser(req).id);
+      res.status(404).render("student/dashboard", { title: "Your assignments", courses, joinError: "No course has that join code. Check it with your instructor.", code });
+      return;
+    }
+    await insertStudentEnrollment(db, currentUser(req).id, course.id);
+    res.redirect(303, `/assignments?joined=${encodeURIComponent(course.code)}`);
+  });
+
+  router.get("/assignments/:id", async (req, res, next) => {
+    const view = await assignmentForUser(db, idParam(req.params.id, "assignment"), currentUser(req).id, { createVariants: false });
+    if (view.role === "instructor") return next(); // the instructor's page for the same URL
+    res.render("student/assignment", { title: view.assignment.title, view });
+  });
+
+  router.get("/assignments/:id/items/:itemId", async (req, res) => {
+    const { view, state } = await loadItem(db, req);
+    let result: PageState["result"];
+    const shown = Number(req.query.result);
+    if (Number.isInteger(shown)) {
+      const subs = await selectSubmissionsForVariant(db, state.variant!.id);
+      const s = subs.find((x) => x.id === shown);
+      if (s) result = { score: s.score, parts: JSON.parse(s.results) as PartFeedback[], attempt: s.attempt };
+    }
+    await renderItemPage(db, req, res, view, state, { result });
+  });
+
+  router.post("/assignments/:id/items/:itemId", submitLimiter(options.submitLimitPerMinute), async (req, res) => {
+    const { view, state } = await loadItem(db, req);
+    const partNames = questionFor(state.variant!).parts.map((p) => p.name);
+    const answers = answersFromForm(req.body ?? {}, partNames);
+    const key = typeof req.body?.idempotencyKey === "string" && /^[A-Za-z0-9-]{8,100}$/.test(req.body.idempotencyKey) ? req.body.idempotencyKey : undefined;
+    try {
+      const out = await submitAnswers(db, { variantId: state.variant!.id, userId: currentUser(req).id, answers, idempotencyKey: key });
+      res.redirect(303, `/assignments/${view.assignment.id}/items/${state.item.id}?result=${out.submissionId}#result`);
+    } catch (err) {
+      if (!(err instanceof HttpError) || (err.status !== 422 && err.status !== 409)) throw err;
+      const errors = err.status === 422 ? (err.details?.parts as Record<string, string>) : undefined;
+      await renderItemPage(db, req, res, view, state, { values: answers, errors, error: err.status === 409 ? err.message : undefined });
+    }
+  });
+
+  /** Data downloads: the variant's owner, or an instructor of its course. */
+  router.get("/variants/:id/data.:format", async (req, res) => {
+    const format = req.params.format;
+    if (format !== "csv" && format !== "json") throw notFound();
+    const ctx = await selectOptionalVariantContext(db, idParam(req.params.id, "variant"));
+    const user = currentUser(req);
+    const allowed = ctx && (ctx.variant.userId === user.id || (await selectOptionalCourseRole(db, user.id, ctx.assignment.courseId)) === "instructor");
+    if (!ctx || !allowed) throw notFound("variant");
+    const v = toStudentVariant(ctx.variant);
+    const name = `likely-${ctx.variant.exercise}-${ctx.variant.id}.${format}`;
+    res.attachment(name);
+    res.type(format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8");
+    res.send(format === "csv" ? dataAsCsv(v) : dataAsJson(v));
+  });
+
+  return router;
+}

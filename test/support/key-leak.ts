@@ -1,0 +1,37 @@
+/** Every number in a key (scalars, vectors, matrices), flattened. */
+export function keyNumbers(key: Record<string, unknown>): number[] {
+  const out: number[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === "number") out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+  };
+  Object.values(key).forEach(walk);
+  return out;
+}
+
+/**
+ * The ways a key value could be printed (String, toPrecision 4-10, toFixed 3-6), keeping only
+ * forms with at least 4 significant digits that do not occur in the variant's own data (a data
+ * value may coincide with a short rounding of the key).
+ */
+export function keyFormats(key: Record<string, unknown>, data: unknown): string[] {
+  const dataText = JSON.stringify(data);
+  const forms = new Set<string>();
+  for (const v of keyNumbers(key)) {
+    if (!Number.isFinite(v) || Number.isInteger(v)) continue;
+    const candidates = [String(v), ...[4, 5, 6, 7, 8, 10].map((p) => v.toPrecision(p)), ...[3, 4, 5, 6].map((d) => v.toFixed(d))];
+    for (const c of candidates) {
+      const digits = c.replace(/^-?0\.0*/, "").replace(/[^0-9]/g, "").replace(/0+$/, "");
+      if (digits.length >= 4 && !dataText.includes(c)) {
+        forms.add(c);
+        forms.add(c.replace("-", "−")); // typographic minus, as KaTeX and pretty printers write it
+      }
+    }
+  }
+  return [...forms];
+}
+
+/** The key forms found in a response body (empty when nothing leaks). */
+export function leakedForms(body: string, key: Record<string, unknown>, data: unknown): string[] {
+  return keyFormats(key, data).filter((f) => body.includes(f));
+}
