@@ -4,6 +4,7 @@ import { UsageError } from "./usage-error";
 // Each subcommand is its own module, loaded on use so `likely solve` never pays for the web stack.
 const commands: Record<string, () => Promise<Command>> = {
   solve: async () => (await import("./solve-command")).solveCommand,
+  exercises: async () => (await import("./exercises-command")).exercisesCommand,
 };
 
 async function help(): Promise<string> {
