@@ -1,15 +1,12 @@
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 
 /** Debian's Chromium (installed by .ci/run); Playwright cannot download its own browser here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-/** Headless Chromium with the flags that work as root on these machines. */
+/** Headless Chromium with the flags that work as root on these machines (Playwright gives each launch a fresh profile). */
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "likely-chromium-"));
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -21,7 +18,6 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
-      `--user-data-dir=${userDataDir}`,
     ],
   });
 }
