@@ -57,7 +57,7 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
       ...p,
       shapeText: formatShape(p.shape),
       multiline: p.shape.kind === "matrix",
-      value: page.values?.[p.name] ?? "",
+      value: typeof page.values?.[p.name] === "string" ? page.values[p.name] : page.values?.[p.name] === undefined ? "" : JSON.stringify(page.values[p.name]),
       error: page.errors?.[p.name],
       result: resultParts.get(p.name),
     })),
@@ -108,14 +108,15 @@ export function studentPages(db: Db, options: { submitLimitPerMinute: number }):
 
   router.get("/assignments/:id/items/:itemId", async (req, res) => {
     const { view, state } = await loadItem(db, req);
-    let result: PageState["result"];
+    let page: PageState = {};
     const shown = Number(req.query.result);
     if (Number.isInteger(shown)) {
       const subs = await selectSubmissionsForVariant(db, state.variant!.id);
       const s = subs.find((x) => x.id === shown);
-      if (s) result = { score: s.score, parts: JSON.parse(s.results) as PartFeedback[], attempt: s.attempt };
+      // The graded answers stay in the inputs, so a student corrects the wrong part and resubmits.
+      if (s) page = { result: { score: s.score, parts: JSON.parse(s.results) as PartFeedback[], attempt: s.attempt }, values: JSON.parse(s.raw) as Record<string, unknown> };
     }
-    await renderItemPage(db, req, res, view, state, { result });
+    await renderItemPage(db, req, res, view, state, page);
   });
 
   router.post("/assignments/:id/items/:itemId", submitLimiter(options.submitLimitPerMinute), async (req, res) => {
