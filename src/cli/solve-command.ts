@@ -51,6 +51,10 @@ export const solveCommand: Command = {
       if (err instanceof solver.SolverError) throw new UsageError(err.message);
       throw err;
     }
+    // A reader that stops early (likely solve req.json | head) is not an error.
+    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err;
+    });
     process.stdout.write(JSON.stringify(result) + "\n");
     return 0;
   },

@@ -69,26 +69,27 @@ function fieldName(path: readonly PropertyKey[]): string {
   return out;
 }
 
-const EXPECTED: Record<string, string> = { number: "a number", int: "an integer", boolean: "true or false", object: "an object" };
+/** What each request field must be, for messages like `maxIter must be an integer >= 0`. */
+const RULES: Record<string, string> = {
+  task: `one of ${TASKS.map((t) => `"${t}"`).join(", ")}`,
+  covariance: `one of ${COVARIANCE_TYPES.map((t) => `"${t}"`).join(", ")}`,
+  k: "an integer >= 1",
+  maxIter: "an integer >= 0",
+  tol: "a number >= 0",
+  regCovar: "a number >= 0",
+  responsibilities: "true or false",
+  init: "an object with weights, means and variances or covariances",
+};
 
 /** One line naming the field and what was expected, e.g. `maxIter must be an integer >= 0`. */
 function describeIssue(issue: z.core.$ZodIssue): string {
   const field = fieldName(issue.path);
-  switch (issue.code) {
-    case "unrecognized_keys":
-      return `${field || "request"} has unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}`;
-    case "invalid_type":
-      if (issue.input === undefined) return `${field} is required`;
-      return `${field} must be ${EXPECTED[issue.expected] ?? issue.expected}`;
-    case "invalid_value":
-      return `${field} must be ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}`;
-    case "too_small":
-      return `${field} must be ${issue.inclusive === false ? ">" : ">="} ${String(issue.minimum)}`;
-    case "custom":
-      return `${field} ${issue.message}`;
-    default:
-      return `${field || "request"}: ${issue.message}`;
+  if (issue.code === "unrecognized_keys") {
+    return `${field || "request"} has unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}`;
   }
+  if ("input" in issue && issue.input === undefined) return `${field} is required`;
+  const rule = RULES[field] ?? (issue.code === "custom" ? "a list" : issue.code === "invalid_type" ? `of type ${issue.expected}` : issue.message);
+  return `${field} must be ${rule}`;
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
