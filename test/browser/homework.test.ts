@@ -2,6 +2,7 @@ import fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, PHONE } from "../support/browser";
 import { startLiveServer, TEST_PASSWORD } from "../support/live-server";
+import { TMP_DIR } from "../support/paths";
 
 let server: Awaited<ReturnType<typeof startLiveServer>>;
 let browser: Browser;
@@ -58,7 +59,7 @@ test("instructor builds an assignment, a student gets diagnosed then full marks,
   expect(await student.textContent("#result")).toContain("50%");
   const feedback = await student.locator(".part.wrong .feedback").textContent();
   expect(feedback).toMatch(/n − 1|n - 1/);
-  await student.screenshot({ path: ".tmp/browser-student-diagnosis.png", fullPage: true });
+  await student.screenshot({ path: `${TMP_DIR}/browser-student-diagnosis.png`, fullPage: true });
 
   await student.fill("#part-mean", m.toFixed(6));
   await student.fill("#part-variance", (ss / x.length).toPrecision(8));

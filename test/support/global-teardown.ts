@@ -1,0 +1,6 @@
+import fs from "node:fs";
+
+export default async function globalTeardown(): Promise<void> {
+  const dir = process.env.LIKELY_TEST_TMP;
+  if (dir && /[\\/]run-[^\\/]+$/.test(dir)) fs.rmSync(dir, { recursive: true, force: true });
+}
