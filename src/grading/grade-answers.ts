@@ -108,7 +108,9 @@ export function gradeAnswers(input: GradeInput): GradeOutput {
           const a = usable ? component(ans, j) : undefined;
           const b = component(key, i)!;
           ci.push(a !== undefined && allClose(a, b, rtol, atol));
-          ei.push(a !== undefined ? totalRelativeError(a, b, atol) : Infinity);
+          // A missing or misshapen answer costs the same under every permutation (0), and one
+          // wild entry is capped, so neither hides the tie-break between the other parts.
+          ei.push(a !== undefined ? Math.min(totalRelativeError(a, b, atol), 1e12) : 0);
         }
         c.push(ci);
         e.push(ei);

@@ -7,7 +7,8 @@ export const MAX_INPUT_LENGTH = 10_000;
 /** Most entries accepted in one answer (a list, or all rows of a matrix together). */
 export const MAX_ENTRIES = 10_000;
 
-const DECIMAL = "[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?";
+// Unambiguous (no nested or overlapping repetition), so matching is linear even on 10,000 digits.
+const DECIMAL = "[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?";
 const DECIMAL_RE = new RegExp(`^${DECIMAL}$`);
 const FRACTION_RE = new RegExp(`^(${DECIMAL})/(${DECIMAL})$`);
 const NAN_RE = /^[+-]?nan$/i;
@@ -23,9 +24,10 @@ function quote(s: string): string {
   return JSON.stringify(shown);
 }
 
-/** Unicode minus signs to ASCII, and no spaces around a fraction bar. */
+/** Unicode minus signs to ASCII, and no spaces around a fraction bar (split and trim: linear time). */
 function normalize(s: string): string {
-  return s.replace(/[\u2212\u2012\u2013\uFE63\uFF0D]/g, "-").replace(/\s*\/\s*/g, "/");
+  const ascii = s.replace(/[\u2212\u2012\u2013\uFE63\uFF0D]/g, "-");
+  return ascii.includes("/") ? ascii.split("/").map((p, i, all) => (i === 0 ? p.trimEnd() : i === all.length - 1 ? p.trimStart() : p.trim())).join("/") : ascii;
 }
 
 /** Reads one number token (no surrounding whitespace, no separators). */
@@ -153,8 +155,12 @@ function parseBracketText(s: string, maxDepth: number): Outcome<Raw[]> {
 function splitEntries(s: string, semicolons: boolean): Outcome<string[]> {
   const t = s.trim();
   if (t === "") return { ok: true, value: [] };
-  const parts = t.split(semicolons ? /\s*[,;]\s*|\s+/ : /\s*,\s*|\s+/);
-  if (parts.some((p) => p === "")) return fail("an entry is empty (two separators in a row, or one at the end?)");
+  const parts: string[] = [];
+  for (const piece of t.split(semicolons ? /[,;]/ : /,/)) {
+    const trimmed = piece.trim();
+    if (trimmed === "") return fail("an entry is empty (two separators in a row, or one at the end?)");
+    parts.push(...trimmed.split(/\s+/));
+  }
   if (parts.length > MAX_ENTRIES) return fail(`the answer has too many entries (more than ${MAX_ENTRIES})`);
   return { ok: true, value: parts };
 }
@@ -166,6 +172,7 @@ function entry(raw: Raw, where: string): Outcome<number> {
     return { ok: true, value: raw };
   }
   if (Array.isArray(raw)) return fail(`${where}is a list, but a number was expected (nested deeper than expected)`);
+  if (raw.length > MAX_INPUT_LENGTH) return fail(`${where}is too long (more than 10,000 characters)`);
   const r = parseToken(normalize(raw.trim()));
   return r.ok ? r : fail(`${where}${r.message}`);
 }
@@ -214,7 +221,10 @@ function toMatrix(rows: Raw[], shape: { rows: number; cols: number }): Outcome<n
 
 /** Reads a matrix written as rows separated by newlines or ";", entries by commas or spaces. */
 function matrixRowsFromText(s: string): Outcome<Raw[]> {
-  const lines = s.trim().split(/\s*(?:;|\r\n|\n|\r)\s*/);
+  const lines = s
+    .trim()
+    .split(/;|\r\n|\n|\r/)
+    .map((line) => line.trim());
   const rows: Raw[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (lines[i] === "") return fail(`row ${i + 1} is empty`);

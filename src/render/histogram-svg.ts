@@ -47,7 +47,9 @@ export function histogramSvg(values: number[], opts: HistogramOptions = {}): str
   const requested = opts.bins !== undefined && Number.isFinite(opts.bins) ? Math.round(opts.bins) : defaultBins(data.length);
   const bins = Math.min(200, Math.max(1, requested));
   const counts = binCounts(data, bins, lo, hi);
-  const xr = niceTicks(Math.min(lo, marker?.value ?? lo), Math.max(hi, marker?.value ?? hi), 6);
+  // All values equal: one narrow bar in the middle of a wider axis, not a bar filling the plot.
+  const pad = range[0] === range[1] ? hi - lo : 0;
+  const xr = niceTicks(Math.min(lo - pad, marker?.value ?? lo), Math.max(hi + pad, marker?.value ?? hi), 6);
   const x = linearScale(xr.domain, [f.left, f.right]);
   const yr = niceTicks(0, Math.max(1, ...counts), 5, true);
   const y = linearScale(yr.domain, [f.bottom, f.top]);
@@ -70,7 +72,7 @@ export function histogramSvg(values: number[], opts: HistogramOptions = {}): str
     const mx = x.map(marker.value);
     body.push(
       `<g class="marker"><line x1="${num(mx)}" y1="${num(f.top)}" x2="${num(mx)}" y2="${num(f.bottom)}" stroke="${HIGHLIGHT}" stroke-width="2" stroke-dasharray="5 3"/>`,
-      `<text x="${num(mx + 4)}" y="${num(f.top + 12)}" fill="${HIGHLIGHT}">${escapeHtml(marker.label)}</text></g>`,
+      `<text x="${num(mx > (f.left + f.right) / 2 ? mx - 4 : mx + 4)}" y="${num(f.top + 12)}" text-anchor="${mx > (f.left + f.right) / 2 ? "end" : "start"}" fill="${HIGHLIGHT}">${escapeHtml(marker.label)}</text></g>`,
     );
   }
   return svgDocument(f, title, body, "histogram", ` data-n="${data.length}"`);

@@ -248,3 +248,16 @@ describe("matchPermutation", () => {
     }
   });
 });
+
+describe("gradeAnswers: permutation tie-break with a missing part", () => {
+  test("a missing part in the group does not hide the error tie-break of the others", () => {
+    const parts: PartSpec[] = [
+      { name: "weights", label: "w", shape: { kind: "vector", length: 2 }, permutationGroup: "c" },
+      { name: "variances", label: "v", shape: { kind: "vector", length: 2 }, permutationGroup: "c" },
+    ];
+    const r = gradeAnswers({ parts, key: { weights: [0.3, 0.7], variances: [1, 2] }, answers: { weights: [0.75, 0.35] } });
+    expect(r.permutation).toEqual({ c: [1, 0] });
+    expect(r.score).toBe(0);
+    expect(r.parts[1]!.feedback).toBe("No answer was given for this part.");
+  });
+});

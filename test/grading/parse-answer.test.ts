@@ -394,3 +394,32 @@ describe("parseAnswers", () => {
     expect(parseAnswers(parts, [1, 2] as unknown as Record<string, unknown>).ok).toBe(false);
   });
 });
+
+describe("parseAnswer: adversarial input stays fast", () => {
+  const shapes: Shape[] = [scalar, vec3, mat2];
+  const nasty = [
+    "1".repeat(9_999) + "x",
+    "1".repeat(5_000) + "/" + "1".repeat(4_998) + "x",
+    "1".repeat(4_999) + "/" + "1".repeat(4_999) + "e",
+    "1" + " ".repeat(9_997) + "x",
+    "1" + " \t".repeat(4_998) + "/",
+    "[".repeat(5_000) + "]".repeat(5_000),
+    "1,".repeat(4_999) + "1",
+    "1;".repeat(4_999) + "1",
+    "1\n".repeat(4_999) + "1",
+    "[" + "1 ".repeat(4_998) + "]",
+    "1e" + "1".repeat(9_990) + "x",
+    ".".repeat(10_000),
+    "-".repeat(10_000),
+    "/".repeat(10_000),
+  ];
+  test.each(nasty.map((s) => [s.slice(0, 16), s]))("%j... is answered within 100 ms", (_label, s) => {
+    for (const shape of shapes) {
+      const t0 = process.hrtime.bigint();
+      const r = parseAnswer(s, shape);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      expect(typeof r.ok).toBe("boolean");
+      expect(ms).toBeLessThan(100);
+    }
+  });
+});
