@@ -36,8 +36,9 @@ export function parseRosterCsv(text: string, maxRows = 2000): RosterCsvResult {
   let emailCol = -1;
   let nameCol = -1;
   const header = splitLine(first, delimiter).map((h) => h.toLowerCase());
-  if (header.some((h) => h.includes("mail"))) {
-    emailCol = header.findIndex((h) => h.includes("mail"));
+  const isEmailHeading = (h: string) => /^e-?mail/.test(h) && !h.includes("@");
+  if (header.some(isEmailHeading)) {
+    emailCol = header.findIndex(isEmailHeading);
     nameCol = header.findIndex((h, i) => i !== emailCol && /name/.test(h));
     lines.shift();
   }

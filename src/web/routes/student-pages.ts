@@ -62,6 +62,7 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
       result: resultParts.get(p.name),
     })),
     result: page.result,
+    errors: page.errors,
     error: page.error,
     open,
     history,
