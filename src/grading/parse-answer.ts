@@ -276,10 +276,13 @@ function parseMatrix(input: unknown, shape: { rows: number; cols: number }): Out
     const inner = s.slice(1, -1);
     if (s.endsWith("]") && !/[\[\]]/.test(inner)) {
       // One pair of brackets: MATLAB style "[1 0; 0 1]", or a single row "[1, 2]" when rows = 1.
-      if (/[;\n\r]/.test(inner) || shape.rows === 1) {
-        const rows = /[;\n\r]/.test(inner) ? matrixRowsFromText(inner) : splitEntries(inner, false);
-        if (!rows.ok) return rows;
-        return toMatrix(/[;\n\r]/.test(inner) ? rows.value : [rows.value], shape);
+      if (/[;\n\r]/.test(inner)) {
+        const rows = matrixRowsFromText(inner);
+        return rows.ok ? toMatrix(rows.value, shape) : rows;
+      }
+      if (shape.rows === 1) {
+        const row = splitEntries(inner, false);
+        return row.ok ? toMatrix([row.value], shape) : row;
       }
       return fail('write each row in brackets, e.g. [[1, 0], [0, 1]], or separate rows by ";"');
     }

@@ -48,24 +48,4 @@ export function isValidShape(shape: Shape): boolean {
   }
 }
 
-/** The shape of a value (a matrix is any array whose first entry is an array). */
-export function shapeOf(value: Value): Shape {
-  if (typeof value === "number") return { kind: "scalar" };
-  if (value.length > 0 && Array.isArray(value[0])) {
-    return { kind: "matrix", rows: value.length, cols: (value[0] as number[]).length };
-  }
-  return { kind: "vector", length: value.length };
-}
-
-/** All entries of a value in row-major order. */
-export function entriesOf(value: Value): number[] {
-  if (typeof value === "number") return [value];
-  const out: number[] = [];
-  for (const item of value as (number | number[])[]) {
-    if (Array.isArray(item)) out.push(...item);
-    else out.push(item);
-  }
-  return out;
-}
-
 export { plural };
