@@ -408,3 +408,17 @@ export async function selectQuizScores(
   });
   return { quizzes: columns, scores };
 }
+
+/** A student's points in one quiz so far and the quiz's total points. */
+export async function selectQuizUserScore(db: Db, quizId: number, userId: number): Promise<{ earned: number; points: number; answered: number }> {
+  const [items, responses] = await Promise.all([
+    db.quizItem.findMany({ where: { quizId }, select: { id: true, points: true } }),
+    db.quizResponse.findMany({ where: { quizId, userId }, select: { quizItemId: true, score: true } }),
+  ]);
+  const pointsOf = new Map(items.map((i) => [i.id, i.points]));
+  return {
+    earned: responses.reduce((s, r) => s + r.score * (pointsOf.get(r.quizItemId) ?? 1), 0),
+    points: items.reduce((s, i) => s + i.points, 0),
+    answered: responses.length,
+  };
+}

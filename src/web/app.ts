@@ -12,10 +12,12 @@ import { errorHandler, notFoundHandler } from "./middleware/errors";
 import { csrfProtection, sessions } from "./middleware/session";
 import "./request-context";
 import { accountRoutes, tokenRoutes } from "./routes/api/accounts";
+import { quizApi } from "./routes/api/quizzes";
 import { authPages } from "./routes/auth-pages";
 import { homeworkApi } from "./routes/api/homework";
 import { cataloguePages } from "./routes/catalogue-pages";
 import { coursePages } from "./routes/course-pages";
+import { quizPages } from "./routes/quiz-pages";
 import { instructorAssignmentPages } from "./routes/instructor-assignment-pages";
 import { instructorCoursePages } from "./routes/instructor-course-pages";
 import { studentPages } from "./routes/student-pages";
@@ -65,6 +67,7 @@ export function createApp({ db, config }: AppDeps): Express {
   api.use(tokenRoutes(db));
   api.use(requireBearer(db));
   api.use(accountRoutes(db));
+  api.use(quizApi(db));
   api.use(homeworkApi(db, { submitLimitPerMinute: config.submitLimitPerMinute, gradebookExtras }));
   api.use(notFoundHandler); // unknown API paths never fall through to the cookie pages
   app.use("/api/v1", api);
@@ -75,6 +78,7 @@ export function createApp({ db, config }: AppDeps): Express {
   app.use(csrfProtection);
   app.use(authPages(sessionOptions));
   app.use(coursePages(db));
+  app.use(quizPages(db, config));
   app.use(studentPages(db, { submitLimitPerMinute: config.submitLimitPerMinute }));
   app.use(instructorCoursePages(db, { gradebookExtras }));
   app.use(instructorAssignmentPages(db));

@@ -1,0 +1,51 @@
+/**
+ * What the presenter page shows for a state (the first paint; public/js/quiz-present.js applies
+ * the same rules to later states).
+ */
+import type { PresenterState } from "./service";
+
+export const STATE_LABELS: Record<string, string> = {
+  draft: "Not started",
+  waiting: "Waiting",
+  asking: "Answering",
+  closed: "Time is up",
+  revealed: "Revealed",
+  ended: "Ended",
+};
+
+/** "m:ss" of the seconds left (0:00 once closed). */
+export function formatCountdown(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+export function presenterView(state: PresenterState) {
+  const s = state.state;
+  const hasNext = state.index + 1 < state.total;
+  const host = state.joinUrl ? state.joinUrl.replace(/^https?:\/\//, "").replace(/\?.*$/, "") : "";
+  const left = state.closesAt ? Date.parse(state.closesAt) - Date.parse(state.serverTime) : 0;
+  const reveal = state.reveal;
+  return {
+    stateLabel: STATE_LABELS[s] ?? s,
+    progress: state.index >= 0 ? `Question ${state.index + 1} of ${state.total}` : `${state.total} question${state.total === 1 ? "" : "s"}`,
+    joinHost: host,
+    showWaiting: s === "draft" || s === "waiting",
+    showQuestion: s === "asking" || s === "closed",
+    showReveal: s === "revealed" || (s === "ended" && reveal !== null),
+    showEnded: s === "ended" && reveal === null,
+    showCountdown: s === "asking" || s === "closed",
+    countdown: formatCountdown(s === "asking" ? left : 0),
+    canStart: s === "draft",
+    canNext: (s === "waiting" || s === "asking" || s === "closed" || s === "revealed") && hasNext,
+    canReveal: s === "asking" || s === "closed",
+    canEnd: s !== "ended",
+    nextLabel: state.index < 0 ? "First question" : "Next question",
+    sharePercent: reveal && reveal.shareCorrect !== null ? `${Math.round(reveal.shareCorrect * 100)}%` : "–",
+    revealCaption: reveal ? revealCaption(reveal.responses, reveal.histogram.offChart) : "",
+  };
+}
+
+export function revealCaption(responses: number, offChart: number): string {
+  const base = `${responses} answer${responses === 1 ? "" : "s"}`;
+  return offChart > 0 ? `${base}; ${offChart} far from the rest not drawn` : base;
+}

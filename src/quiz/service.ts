@@ -1,0 +1,474 @@
+/**
+ * The live quiz's operations, shared by the JSON API (bearer tokens) and the pages (cookie
+ * sessions). Every decision reads the database; the event hub only tells clients to re-fetch.
+ */
+import type { Response } from "express";
+import { createVariant, ExerciseError, gradeVariant, listExercises } from "../../exercises";
+import { joinCode as drawJoinCode } from "../auth/secrets";
+import type { Db } from "../db/client";
+import { selectOptionalCourseRole } from "../db/courses";
+import {
+  countQuizParticipants,
+  countQuizResponses,
+  insertQuiz,
+  insertQuizResponseIfOpen,
+  selectIsQuizParticipant,
+  selectOptionalQuiz,
+  selectOptionalQuizByJoinCode,
+  selectOptionalQuizResponse,
+  selectQuizItemResponses,
+  selectQuizResultRows,
+  selectQuizUserScore,
+  updateQuizTransition,
+  upsertQuizParticipant,
+  type QuizRecord,
+  type QuizTransition,
+  type StoredResponse,
+} from "../db/quizzes";
+import type { PartSpec, Value } from "../grading";
+import { formatNumber, histogramSvg } from "../render";
+import { HttpError, notFound } from "../web/http-error";
+import { hubFor, sseMessage, type Audience, type QuizHub } from "./event-hub";
+import { resolveQuizParams } from "./defaults";
+import { joinUrl, qrSvg } from "./qr";
+import { questionStats, type AnswerGroup, type HistogramData } from "./results";
+import { answerRefusal, planAction, quizView, type QuizAction, type QuizView } from "./state";
+import { newSeed, presenterQuestion, renderStored, toNewVariant, toVariantRecord, variantForStudent } from "./variants";
+
+export type QuizDeps = { db: Db; hub: QuizHub };
+
+/** The dependencies of one application: its database and the hub shared by its API and pages. */
+export function quizDeps(db: Db): QuizDeps {
+  return { db, hub: hubFor(db) };
+}
+
+let titles: Map<string, string> | undefined;
+
+/** The catalogue title of an exercise slug (the slug itself for an unknown one). */
+export function exerciseTitle(slug: string): string {
+  titles ??= new Map(listExercises().map((e) => [e.slug, e.title]));
+  return titles.get(slug) ?? slug;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Access: a quiz that is not the caller's answers exactly like a missing one.
+
+/** The quiz, when the user teaches its course; otherwise 404. */
+export async function requireInstructorQuiz(db: Db, userId: number, quizId: number): Promise<QuizRecord> {
+  const quiz = await selectOptionalQuiz(db, quizId);
+  if (!quiz || (await selectOptionalCourseRole(db, userId, quiz.courseId)) !== "instructor") throw notFound("quiz");
+  return quiz;
+}
+
+/** The quiz, when the user is a student of its course who has joined it; otherwise 404. */
+export async function requireParticipantQuiz(db: Db, userId: number, quizId: number): Promise<QuizRecord> {
+  const quiz = await selectOptionalQuiz(db, quizId);
+  if (!quiz) throw notFound("quiz");
+  const [role, joined] = await Promise.all([selectOptionalCourseRole(db, userId, quiz.courseId), selectIsQuizParticipant(db, quiz.id, userId)]);
+  if (role !== "student" || !joined) throw notFound("quiz");
+  return quiz;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Creating and running a quiz.
+
+export type CreateQuizInput = {
+  title: string;
+  items: { exercise: string; params?: Record<string, unknown> }[];
+  secondsPerQuestion: number;
+  sharedData: boolean;
+};
+
+/**
+ * Creates a quiz. Parameters left out get quiz-sized defaults (small n, d and k at their minimum).
+ * With shared data, each question's one variant is drawn now. Bad exercise or parameter: 400
+ * naming the item.
+ */
+export async function createQuiz(db: Db, courseId: number, input: CreateQuizInput): Promise<{ id: number }> {
+  const items = input.items.map((item, i) => {
+    try {
+      const params = resolveQuizParams(item.exercise, item.params);
+      const sharedVariant = input.sharedData ? toNewVariant(createVariant(item.exercise, newSeed(), params)) : undefined;
+      return { exercise: item.exercise, params, sharedVariant };
+    } catch (err) {
+      if (err instanceof ExerciseError) {
+        const field = /^unknown exercise/.test(err.message) ? "exercise" : "params";
+        throw new HttpError(400, `items.${i}.${field}: ${err.message}`);
+      }
+      throw err;
+    }
+  });
+  return insertQuiz(db, { courseId, title: input.title, secondsPerQuestion: input.secondsPerQuestion, sharedData: input.sharedData, items });
+}
+
+/** The state every client receives: no question content, just what to show and when it closes. */
+export type QuizStatus = {
+  quizId: number;
+  title: string;
+  state: QuizView;
+  /** 0-based index of the current question, -1 before the first. */
+  index: number;
+  total: number;
+  secondsPerQuestion: number;
+  closesAt: string | null;
+  /** The server's clock when this was sent: clients correct their countdown by it. */
+  serverTime: string;
+};
+
+export function quizStatus(quiz: QuizRecord, now = Date.now()): QuizStatus {
+  return {
+    quizId: quiz.id,
+    title: quiz.title,
+    state: quizView(quiz, now),
+    index: quiz.currentIndex,
+    total: quiz.items.length,
+    secondsPerQuestion: quiz.secondsPerQuestion,
+    closesAt: quiz.currentIndex >= 0 && quiz.closesAt ? quiz.closesAt.toISOString() : null,
+    serverTime: new Date(now).toISOString(),
+  };
+}
+
+/** Announces the quiz's state (from the database) to every stream, and the counts to presenters. */
+export async function publishState(deps: QuizDeps, quizId: number): Promise<void> {
+  const quiz = await selectOptionalQuiz(deps.db, quizId);
+  if (!quiz) return;
+  deps.hub.publish(quizId, "state", quizStatus(quiz));
+  deps.hub.publish(quizId, "count", await countPayload(deps.db, quiz), "presenter");
+}
+
+function logFailure(what: string) {
+  return (err: unknown) => console.error(`[${new Date().toISOString()}] quiz ${what} failed:`, err);
+}
+
+export type CountPayload = { index: number; responses: number; participants: number };
+
+export async function countPayload(db: Db, quiz: QuizRecord): Promise<CountPayload> {
+  const item = quiz.items[quiz.currentIndex];
+  const [responses, participants] = await Promise.all([item ? countQuizResponses(db, item.id) : 0, countQuizParticipants(db, quiz.id)]);
+  return { index: quiz.currentIndex, responses, participants };
+}
+
+/** Sends presenters fresh counts soon (at most 4 times a second, however many answers arrive). */
+function announceCounts(deps: QuizDeps, quizId: number): void {
+  deps.hub.throttleCount(quizId, () => {
+    void selectOptionalQuiz(deps.db, quizId)
+      .then(async (quiz) => {
+        if (quiz) deps.hub.publish(quizId, "count", await countPayload(deps.db, quiz), "presenter");
+      })
+      .catch(logFailure("count update"));
+  });
+}
+
+/**
+ * Applies start / next / reveal / end. The update is conditional on the state read, so a double
+ * click advances once; the refused case is a 409 with the reason.
+ */
+export async function runAction(deps: QuizDeps, quiz: QuizRecord, action: QuizAction): Promise<QuizRecord> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const plan = planAction(quiz, action, quiz.items.length, Date.now());
+    if (!plan.ok) throw new HttpError(409, plan.message);
+    const to: QuizTransition = { ...plan.update };
+    if (action === "start" && !quiz.joinCode) to.joinCode = drawJoinCode(6);
+    const outcome = await updateQuizTransition(deps.db, quiz.id, quiz, to);
+    if (outcome === "code-taken") continue;
+    if (outcome === "stale") throw new HttpError(409, "the quiz changed meanwhile (another window?): reload and try again");
+    const updated = (await selectOptionalQuiz(deps.db, quiz.id))!;
+    if (action === "next" && updated.closesAt) {
+      deps.hub.scheduleClose(quiz.id, updated.closesAt, () => void publishState(deps, quiz.id).catch(logFailure("close announcement")));
+    } else if (action === "reveal" || action === "end") {
+      deps.hub.cancelClose(quiz.id);
+    }
+    await publishState(deps, quiz.id);
+    return updated;
+  }
+  throw new HttpError(503, "could not draw a free join code: try again");
+}
+
+/** A student joins by code. Unknown code, a draft, or not a student of the course: 404. */
+export async function joinQuiz(deps: QuizDeps, userId: number, code: string): Promise<{ quizId: number }> {
+  const quiz = await selectOptionalQuizByJoinCode(deps.db, code.trim().toUpperCase());
+  if (!quiz || quiz.state === "draft" || (await selectOptionalCourseRole(deps.db, userId, quiz.courseId)) !== "student") {
+    throw notFound("quiz");
+  }
+  await upsertQuizParticipant(deps.db, quiz.id, userId);
+  announceCounts(deps, quiz.id);
+  return { quizId: quiz.id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The student's view and answers.
+
+export type StudentPart = { name: string; label: string; shape: PartSpec["shape"] };
+
+/** A student's state: the current question (never its key before the reveal), their answer and, after the reveal, their result. */
+export type StudentCurrent = QuizStatus & {
+  exercise: string | null;
+  exerciseTitle: string | null;
+  /** Question HTML (prompt with math, data table, plot). */
+  prompt: string | null;
+  data: unknown;
+  parts: StudentPart[] | null;
+  /** The student's stored answer to this question, as typed. */
+  answer: { answers: Record<string, unknown>; receivedAt: string } | null;
+  /** After the reveal: their result (null if they did not answer) and the correct values. */
+  result: { score: number; parts: { name: string; correct: boolean; feedback: string }[] } | null;
+  key: Record<string, Value> | null;
+  /** At the end: their points in this quiz. */
+  summary: { earned: number; points: number; answered: number } | null;
+};
+
+export async function studentCurrent(deps: QuizDeps, quiz: QuizRecord, userId: number): Promise<StudentCurrent> {
+  const status = quizStatus(quiz);
+  const out: StudentCurrent = {
+    ...status,
+    exercise: null,
+    exerciseTitle: null,
+    prompt: null,
+    data: null,
+    parts: null,
+    answer: null,
+    result: null,
+    key: null,
+    summary: null,
+  };
+  if (quiz.state === "ended") out.summary = await selectQuizUserScore(deps.db, quiz.id, userId);
+  const item = quiz.items[quiz.currentIndex];
+  if (!item || quiz.state === "draft") return out;
+  const variant = await variantForStudent(deps.db, quiz.sharedData, item, userId);
+  const question = renderStored(variant);
+  const response = await selectOptionalQuizResponse(deps.db, item.id, userId);
+  out.exercise = item.exercise;
+  out.exerciseTitle = exerciseTitle(item.exercise);
+  out.prompt = question.html;
+  out.data = variant.data;
+  out.parts = question.parts.map((p) => ({ name: p.name, label: p.label, shape: p.shape }));
+  if (response) out.answer = { answers: response.raw, receivedAt: response.createdAt.toISOString() };
+  if (quiz.phase === "revealed") {
+    out.key = variant.key as Record<string, Value>;
+    if (response) out.result = { score: response.score, parts: response.results.map((p) => ({ name: p.name, correct: p.correct, feedback: p.feedback })) };
+  }
+  return out;
+}
+
+/** JSON with object keys sorted: the same answers sent twice compare equal. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.keys(value as Record<string, unknown>)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+export type AnswerAck = { accepted: true; index: number; receivedAt: string };
+
+function ackOrConflict(existing: StoredResponse, index: number, answers: Record<string, unknown>): AnswerAck {
+  if (canonical(existing.raw) === canonical(answers)) return { accepted: true, index, receivedAt: existing.createdAt.toISOString() };
+  throw new HttpError(409, "already answered: only your first answer to a question counts");
+}
+
+/**
+ * Stores a student's answer to question `index`. Stored once per student and question: re-sending
+ * the same answer returns the stored acknowledgement; a different one is 409 "already answered".
+ * Late (after closesAt, reveal or end) or not the current question: 409. Unreadable: 422 with a
+ * message per part, nothing stored.
+ */
+export async function submitAnswer(
+  deps: QuizDeps,
+  quiz: QuizRecord,
+  userId: number,
+  input: { index: number; answers: Record<string, unknown> },
+): Promise<AnswerAck> {
+  const item = quiz.items[input.index];
+  if (!item) throw new HttpError(409, `question ${input.index + 1} is not the current question`);
+  const existing = await selectOptionalQuizResponse(deps.db, item.id, userId);
+  if (existing) return ackOrConflict(existing, input.index, input.answers);
+  const refusal = answerRefusal(quiz, input.index, Date.now());
+  if (refusal) throw new HttpError(409, refusal);
+
+  const variant = await variantForStudent(deps.db, quiz.sharedData, item, userId);
+  const graded = gradeVariant(toVariantRecord(variant), input.answers);
+  if (!graded.ok) {
+    deps.hub.noteUnreadable(item.id, userId);
+    throw new HttpError(422, "some answers could not be read; nothing was stored", { parts: graded.errors });
+  }
+  const receivedAt = new Date();
+  const outcome = await insertQuizResponseIfOpen(
+    deps.db,
+    {
+      quizId: quiz.id,
+      index: input.index,
+      quizItemId: item.id,
+      variantId: variant.id,
+      userId,
+      raw: input.answers,
+      parsed: graded.values,
+      results: graded.parts,
+      score: graded.score,
+    },
+    receivedAt,
+  );
+  if (outcome === "stored") {
+    deps.hub.noteStored(item.id, userId);
+    announceCounts(deps, quiz.id);
+    return { accepted: true, index: input.index, receivedAt: receivedAt.toISOString() };
+  }
+  // Not stored: a parallel request stored an answer first, or the question closed meanwhile.
+  const again = await selectOptionalQuizResponse(deps.db, item.id, userId);
+  if (again) return ackOrConflict(again, input.index, input.answers);
+  const fresh = (await selectOptionalQuiz(deps.db, quiz.id)) ?? quiz;
+  throw new HttpError(409, answerRefusal(fresh, input.index, Date.now()) ?? "this question has closed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results.
+
+export type QuestionResults = {
+  index: number;
+  exercise: string;
+  title: string;
+  asked: boolean;
+  responses: number;
+  correct: number;
+  shareCorrect: number | null;
+  histogram: HistogramData;
+  groups: AnswerGroup[];
+};
+
+export async function questionResults(deps: QuizDeps, quiz: QuizRecord, index: number): Promise<QuestionResults> {
+  const item = quiz.items[index]!;
+  const question = await presenterQuestion(deps.db, quiz.sharedData, item);
+  const first = question.parts[0]!;
+  const responses = await selectQuizItemResponses(deps.db, item.id);
+  const stats = questionStats(responses, first, !quiz.sharedData, deps.hub.unreadableCount(item.id));
+  return {
+    index,
+    exercise: item.exercise,
+    title: exerciseTitle(item.exercise),
+    asked: quiz.state !== "draft" && index <= quiz.currentIndex,
+    ...stats,
+  };
+}
+
+export async function quizResults(deps: QuizDeps, quiz: QuizRecord): Promise<{ quizId: number; title: string; questions: QuestionResults[] }> {
+  const questions: QuestionResults[] = [];
+  for (let i = 0; i < quiz.items.length; i++) questions.push(await questionResults(deps, quiz, i));
+  return { quizId: quiz.id, title: quiz.title, questions };
+}
+
+/** The projector's histogram: the class's answers with the correct value marked. */
+export function histogramFor(h: HistogramData, title: string): string {
+  const marker =
+    h.correct === null ? undefined : { value: h.correct, label: h.mode === "value" ? `correct: ${formatNumber(h.correct)}` : "correct (error 0)" };
+  return histogramSvg(h.values, { title, xLabel: h.axisLabel, marker, width: 720, height: 380 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The presenter.
+
+export type PresenterState = QuizStatus & {
+  joinCode: string | null;
+  joinUrl: string | null;
+  qrSvg: string | null;
+  sharedData: boolean;
+  participants: number;
+  responses: number;
+  question: { exercise: string; title: string; html: string } | null;
+  reveal: (QuestionResults & { histogramSvg: string; correctText: string | null }) | null;
+};
+
+export async function presenterState(deps: QuizDeps, quiz: QuizRecord, origin: string): Promise<PresenterState> {
+  const status = quizStatus(quiz);
+  const counts = await countPayload(deps.db, quiz);
+  const url = quiz.joinCode ? joinUrl(origin, quiz.joinCode) : null;
+  const item = quiz.items[quiz.currentIndex];
+  let question: PresenterState["question"] = null;
+  let reveal: PresenterState["reveal"] = null;
+  if (item && quiz.state !== "draft") {
+    const q = await presenterQuestion(deps.db, quiz.sharedData, item);
+    question = { exercise: item.exercise, title: exerciseTitle(item.exercise), html: q.html };
+    if (quiz.phase === "revealed") {
+      const r = await questionResults(deps, quiz, quiz.currentIndex);
+      const part = q.parts[0]!;
+      reveal = {
+        ...r,
+        histogramSvg: histogramFor(r.histogram, `Class answers: ${r.histogram.axisLabel}`),
+        correctText: r.histogram.mode === "value" && r.histogram.correct !== null ? `${part.label} = ${formatNumber(r.histogram.correct)}` : null,
+      };
+    }
+  }
+  return {
+    ...status,
+    joinCode: quiz.joinCode,
+    joinUrl: url,
+    qrSvg: url ? await qrSvg(url) : null,
+    sharedData: quiz.sharedData,
+    participants: counts.participants,
+    responses: counts.responses,
+    question,
+    reveal,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event streams.
+
+/** Opens an SSE stream; the first message is the current state (so a reconnect is a resync). */
+export async function openStream(deps: QuizDeps, quiz: QuizRecord, audience: Audience, userId: number, res: Response): Promise<void> {
+  const first = [sseMessage("state", quizStatus(quiz))];
+  if (audience === "presenter") first.push(sseMessage("count", await countPayload(deps.db, quiz)));
+  deps.hub.subscribe(quiz.id, audience, userId, res, first);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV export.
+
+/** An answer as typed: the text of a one-part answer, or "part: text; part: text". */
+export function answerText(raw: Record<string, unknown>): string {
+  const text = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  const entries = Object.entries(raw);
+  if (entries.length === 1) return text(entries[0]![1]);
+  return entries.map(([k, v]) => `${k}: ${text(v)}`).join("; ");
+}
+
+export const RESULTS_CSV_HEADER = ["question", "student email", "name", "answer", "correct", "score", "mistake"];
+
+export type ResultRow = {
+  index: number;
+  question: string;
+  email: string;
+  name: string;
+  answer: string;
+  correct: "yes" | "partly" | "no";
+  score: number;
+  mistake: string;
+};
+
+/** One row per stored answer (by question, then student email). */
+export async function resultRows(db: Db, quizId: number): Promise<ResultRow[]> {
+  const rows = await selectQuizResultRows(db, quizId);
+  return rows.map((r) => {
+    const allCorrect = r.results.length > 0 && r.results.every((p) => p.correct);
+    const someCorrect = r.results.some((p) => p.correct);
+    return {
+      index: r.index,
+      question: `${r.index + 1}. ${exerciseTitle(r.exercise)}`,
+      email: r.user.email,
+      name: r.user.name,
+      answer: answerText(r.raw),
+      correct: allCorrect ? "yes" : someCorrect ? "partly" : "no",
+      score: Number(r.score.toFixed(4)),
+      mistake: r.results
+        .filter((p) => p.mistake)
+        .map((p) => `${p.name}: ${p.feedback}`)
+        .join("; "),
+    };
+  });
+}
+
+/** CSV cells: question, student email, name, answer as typed, correct, score (0..1), mistake. */
+export function resultCsvCells(rows: ResultRow[]): unknown[][] {
+  return rows.map((r) => [r.question, r.email, r.name, r.answer, r.correct, r.score, r.mistake]);
+}

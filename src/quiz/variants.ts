@@ -1,0 +1,76 @@
+/**
+ * Quiz variants: the shared one of a question (userId null, created with the quiz) or a student's
+ * own (created when they first see the question), and their rendered question HTML.
+ */
+import crypto from "node:crypto";
+import { createVariant, renderQuestion, toStudentVariant, type StudentVariant, type VariantRecord } from "../../exercises";
+import type { Db } from "../db/client";
+import { insertQuizVariant, selectOptionalQuizVariant, type NewVariant, type QuizItemRecord, type StoredVariant } from "../db/quizzes";
+import type { PartSpec } from "../grading";
+
+/** A fresh seed that fits a 32-bit signed integer column on every database. */
+export function newSeed(): number {
+  return crypto.randomInt(0, 2 ** 31 - 1);
+}
+
+export function toNewVariant(v: VariantRecord): NewVariant {
+  return { exercise: v.slug, seed: v.seed, params: v.params, data: v.data, key: v.key, solution: v.solution, solverVersion: v.solverVersion };
+}
+
+export function toVariantRecord(v: StoredVariant): VariantRecord {
+  return {
+    slug: v.exercise,
+    seed: v.seed,
+    params: v.params,
+    data: v.data,
+    key: v.key as VariantRecord["key"],
+    solution: v.solution as VariantRecord["solution"],
+    solverVersion: v.solverVersion,
+  };
+}
+
+/** A question as a student sees it: prompt HTML (data table, plot; no key) and the answer parts. */
+export type RenderedQuestion = { html: string; parts: PartSpec[] };
+
+const rendered = new Map<string, RenderedQuestion>();
+const RENDER_CACHE_SIZE = 2000;
+
+/** renderQuestion, remembered per variant (a class re-fetches the same question at every state change). */
+export function renderCached(cacheKey: string, v: StudentVariant): RenderedQuestion {
+  const hit = rendered.get(cacheKey);
+  if (hit) return hit;
+  const out = renderQuestion(v);
+  if (rendered.size >= RENDER_CACHE_SIZE) rendered.delete(rendered.keys().next().value as string);
+  rendered.set(cacheKey, out);
+  return out;
+}
+
+export function renderStored(v: StoredVariant): RenderedQuestion {
+  return renderCached(`variant:${v.id}`, toStudentVariant(toVariantRecord(v)));
+}
+
+/** The variant this student answers for a question: the shared one, or their own (created now if needed). */
+export async function variantForStudent(db: Db, sharedData: boolean, item: QuizItemRecord, userId: number): Promise<StoredVariant> {
+  if (sharedData) {
+    const shared = await selectOptionalQuizVariant(db, item.id, null);
+    if (shared) return shared;
+    // A shared quiz stores its variants when it is created (insertQuiz), in the same transaction.
+    throw new Error(`quiz item ${item.id} has no shared variant`);
+  }
+  const own = await selectOptionalQuizVariant(db, item.id, userId);
+  if (own) return own;
+  return insertQuizVariant(db, item.id, userId, toNewVariant(createVariant(item.exercise, newSeed(), item.params)));
+}
+
+/**
+ * What the projector shows for a question: the shared variant, or with personal data an example
+ * variant (seed fixed per item, not stored) since every student has their own numbers.
+ */
+export async function presenterQuestion(db: Db, sharedData: boolean, item: QuizItemRecord): Promise<RenderedQuestion> {
+  if (sharedData) {
+    const shared = await selectOptionalQuizVariant(db, item.id, null);
+    if (shared) return renderStored(shared);
+  }
+  const example = createVariant(item.exercise, item.id % 100_000, item.params);
+  return renderCached(`example:${item.id}`, toStudentVariant(example));
+}
