@@ -146,6 +146,12 @@ export function createVariant(slug: string, seed: number, params?: unknown): Var
   return JSON.parse(JSON.stringify({ slug, seed: s, params: p, data, key, solution, solverVersion: SOLVER_VERSION })) as VariantRecord;
 }
 
+/** Only the data of a variant (no key): cheaper than createVariant when the key is not needed. */
+export function generateData(slug: string, seed: number, params?: unknown): unknown {
+  const ex = requireExercise(slug);
+  return JSON.parse(JSON.stringify(ex.generate(createRng(checkSeed(seed)), resolveParams(slug, params))));
+}
+
 /** The student's view of a variant: everything except the key and the solution. */
 export function toStudentVariant(v: VariantRecord): StudentVariant {
   return { slug: v.slug, seed: v.seed, params: v.params, data: v.data, solverVersion: v.solverVersion };
@@ -161,6 +167,19 @@ export function variantParts(v: StudentVariant): PartSpec[] {
  * value for that part, so every diagnosis is unambiguous; a mistake left with no part is dropped.
  */
 export function variantMistakes(v: VariantRecord, tol: { rtol?: number; atol?: number } = {}): Mistake[] {
+  // Grading the same record again (the self-check, a regrade loop) reuses the list.
+  const cacheKey = `${tol.rtol ?? DEFAULT_RTOL}/${tol.atol ?? DEFAULT_ATOL}`;
+  const cached = mistakeCache.get(v)?.get(cacheKey);
+  if (cached) return cached;
+  const result = computeMistakes(v, tol);
+  if (!mistakeCache.has(v)) mistakeCache.set(v, new Map());
+  mistakeCache.get(v)!.set(cacheKey, result);
+  return result;
+}
+
+const mistakeCache = new WeakMap<VariantRecord, Map<string, Mistake[]>>();
+
+function computeMistakes(v: VariantRecord, tol: { rtol?: number; atol?: number }): Mistake[] {
   const ex = requireExercise(v.slug);
   const rtol = 2 * (tol.rtol ?? DEFAULT_RTOL);
   const atol = 2 * (tol.atol ?? DEFAULT_ATOL);
