@@ -25,7 +25,10 @@
       $("responses").textContent = String(responses);
       $("answers-word").textContent = responses === 1 ? "answer" : "answers";
     }
-    if (typeof participants === "number") $("participants").textContent = String(participants);
+    if (typeof participants === "number") {
+      $("participants").textContent = String(participants);
+      $("joined-big").textContent = String(participants);
+    }
   }
 
   function renderGroups(groups) {
@@ -77,7 +80,6 @@
     $("present-body").classList.toggle("is-reveal", showReveal);
 
     if (s.question && shownQuestion !== s.index) {
-      $("question-title").textContent = s.question.title;
       $("question-html").innerHTML = s.question.html; // rendered on our server: prompt, table, SVG; no key
       shownQuestion = s.index;
     }
@@ -86,7 +88,7 @@
       $("reveal-histogram").innerHTML = reveal.histogramSvg; // generated SVG from our server
       var correct = $("reveal-correct");
       correct.textContent = "";
-      if (reveal.correctText) correct.append("Correct: ", Q.el("strong", { text: reveal.correctText }));
+      if (reveal.correctValue) correct.append(reveal.correctLabel + ": ", Q.el("strong", { text: reveal.correctValue }));
       $("share-correct").textContent = reveal.shareCorrect === null ? "–" : Math.round(reveal.shareCorrect * 100) + "%";
       var caption = reveal.responses + (reveal.responses === 1 ? " answer" : " answers");
       if (reveal.histogram.offChart > 0) caption += "; " + reveal.histogram.offChart + " far from the rest not drawn";

@@ -219,7 +219,6 @@
     var hasQuestion = s.index >= 0 && !!s.parts && st !== "draft";
 
     if (hasQuestion && renderedIndex !== s.index) {
-      $("question-title").textContent = s.exerciseTitle || "";
       $("question-html").innerHTML = s.prompt; // server-rendered question HTML (no key)
       buildParts(s);
       renderedIndex = s.index;
@@ -344,7 +343,7 @@
       });
   }
 
-  $("answer-form").addEventListener("submit", function (e) {
+  $("quiz-answer-form").addEventListener("submit", function (e) {
     e.preventDefault();
     saveDraft();
     send(collect());

@@ -358,11 +358,16 @@ export async function quizResults(deps: QuizDeps, quiz: QuizRecord): Promise<{ q
   return { quizId: quiz.id, title: quiz.title, questions };
 }
 
+/** "MLE of the mean" -> "mLE..." is wrong for acronyms: lower-case only a capitalised ordinary word. */
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+}
+
 /** The projector's histogram: the class's answers with the correct value marked. */
 export function histogramFor(h: HistogramData, title: string): string {
   const marker =
     h.correct === null ? undefined : { value: h.correct, label: h.mode === "value" ? `correct: ${formatNumber(h.correct)}` : "correct (error 0)" };
-  return histogramSvg(h.values, { title, xLabel: h.axisLabel, marker, width: 720, height: 380 });
+  return histogramSvg(h.values, { title, xLabel: h.axisLabel, marker, width: 560, height: 400 });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,7 +381,7 @@ export type PresenterState = QuizStatus & {
   participants: number;
   responses: number;
   question: { exercise: string; title: string; html: string } | null;
-  reveal: (QuestionResults & { histogramSvg: string; correctText: string | null }) | null;
+  reveal: (QuestionResults & { histogramSvg: string; correctLabel: string; correctValue: string | null }) | null;
 };
 
 export async function presenterState(deps: QuizDeps, quiz: QuizRecord, origin: string): Promise<PresenterState> {
@@ -391,11 +396,11 @@ export async function presenterState(deps: QuizDeps, quiz: QuizRecord, origin: s
     question = { exercise: item.exercise, title: exerciseTitle(item.exercise), html: q.html };
     if (quiz.phase === "revealed") {
       const r = await questionResults(deps, quiz, quiz.currentIndex);
-      const part = q.parts[0]!;
       reveal = {
         ...r,
         histogramSvg: histogramFor(r.histogram, `Class answers: ${r.histogram.axisLabel}`),
-        correctText: r.histogram.mode === "value" && r.histogram.correct !== null ? `${part.label} = ${formatNumber(r.histogram.correct)}` : null,
+        correctLabel: `Correct ${lowerFirst(r.histogram.axisLabel)}`,
+        correctValue: r.histogram.mode === "value" && r.histogram.correct !== null ? formatNumber(r.histogram.correct) : null,
       };
     }
   }

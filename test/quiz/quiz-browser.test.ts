@@ -1,0 +1,146 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { variantMistakes } from "../../exercises";
+import { selectOptionalQuiz, selectOptionalQuizVariant } from "../../src/db/quizzes";
+import { toVariantRecord } from "../../src/quiz/variants";
+import { launchBrowser, PHONE, PROJECTOR } from "../support/browser";
+import { startLiveServer, TEST_PASSWORD } from "../support/live-server";
+import { TMP_DIR } from "../support/paths";
+
+/** Screenshots go to the run's scratch folder, or to LIKELY_QUIZ_SCREENS when set (to look at them). */
+const SCREENS = process.env.LIKELY_QUIZ_SCREENS ?? TMP_DIR;
+
+let server: Awaited<ReturnType<typeof startLiveServer>>;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  fs.mkdirSync(SCREENS, { recursive: true });
+  [server, browser] = await Promise.all([startLiveServer(), launchBrowser()]);
+}, 60_000);
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await server?.close();
+});
+
+async function api(method: string, url: string, token: string | null, body?: unknown) {
+  const res = await fetch(server.url + url, {
+    method,
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function newPage(viewport: { width: number; height: number }, phone: boolean): Promise<Page> {
+  const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (err) => {
+    throw err;
+  });
+  return page;
+}
+
+async function signIn(page: Page, email: string, next: string): Promise<void> {
+  await page.goto(`${server.url}/signin?next=${encodeURIComponent(next)}`);
+  await page.fill("#email", email);
+  await page.fill("#password", TEST_PASSWORD);
+  await Promise.all([page.waitForURL((u) => u.pathname !== "/signin"), page.click("button[type=submit]")]);
+}
+
+test("presenter and two phones: join by code, answer, reveal with histogram and diagnosed mistake", async () => {
+  const token = (await api("POST", "/api/v1/tokens", null, { email: "instructor@example.edu", password: TEST_PASSWORD })).body.token as string;
+  const courses = (await (await fetch(`${server.url}/api/v1/courses`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { id: number }[];
+  const created = await api("POST", `/api/v1/courses/${courses[0]!.id}/quizzes`, token, {
+    title: "Week 3 warm-up",
+    items: [{ exercise: "gaussian-mle" }, { exercise: "bernoulli-mle" }],
+    secondsPerQuestion: 90,
+  });
+  expect(created.status).toBe(201);
+  const quizId = created.body.id as number;
+
+  // The projector: start with the keyboard; the join code and QR code appear.
+  const presenter = await newPage(PROJECTOR, false);
+  await signIn(presenter, "instructor@example.edu", `/quizzes/${quizId}/present`);
+  await presenter.waitForSelector("#present .conn-live");
+  await presenter.keyboard.press("s");
+  await presenter.waitForFunction(() => /^[A-Z0-9]{6}$/.test(document.getElementById("join-code")!.textContent!.trim()));
+  const joinHref = (await presenter.getAttribute("#join-link", "href"))!;
+  expect(joinHref).toMatch(/\/quiz\?code=[A-Z0-9]{6}$/);
+  expect(await presenter.locator("#qr svg.qr-code").count()).toBe(1);
+  await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-waiting-1920.png") });
+
+  // Two phones follow the QR link, sign in, and join.
+  const phones = await Promise.all([newPage(PHONE, true), newPage(PHONE, true)]);
+  await Promise.all(
+    phones.map(async (phone, i) => {
+      const joinPath = new URL(joinHref).pathname + new URL(joinHref).search;
+      await signIn(phone, `student${i + 1}@example.edu`, joinPath);
+      expect(await phone.inputValue("#join-code")).toMatch(/^[A-Z0-9]{6}$/);
+      await Promise.all([phone.waitForURL(/\/quiz\/\d+$/), phone.click("button:has-text('Join')")]);
+      await phone.waitForSelector("#status:has-text('You have joined')");
+    }),
+  );
+  await presenter.waitForSelector("#joined-big:text-is('2')");
+
+  // First question: both phones see it; the countdown runs from the server's closesAt.
+  await presenter.keyboard.press("n");
+  await presenter.waitForSelector("#stage-question:not([hidden]) .question");
+  await Promise.all(phones.map((p) => p.waitForSelector("#question:not([hidden]) #part-mean")));
+  const countdown = (await phones[0]!.textContent("#countdown"))!;
+  expect(countdown).toMatch(/^1:(2\d|30)$/);
+
+  const quiz = (await selectOptionalQuiz(server.db, quizId))!;
+  const v = toVariantRecord((await selectOptionalQuizVariant(server.db, quiz.items[0]!.id, null))!);
+  const mistake = variantMistakes(v).find((m) => m.answers.variance !== undefined)!;
+
+  // Student 1 answers right; student 2 with a diagnosed mistake (after an unreadable first try).
+  const [right, wrong] = phones as [Page, Page];
+  await right.fill("#part-mean", String(v.key.mean));
+  await right.fill("#part-variance", String(v.key.variance));
+  await right.click("#send");
+  await right.waitForSelector("#status:has-text('Received')");
+  expect(await right.locator("#send").isHidden()).toBe(true);
+
+  await wrong.fill("#part-mean", "1,5");
+  await wrong.fill("#part-variance", String(mistake.answers.variance));
+  await wrong.click("#send");
+  await wrong.waitForSelector("[data-part='mean'] .field-error:has-text('dot')");
+  await wrong.fill("#part-mean", String(v.key.mean));
+  await wrong.click("#send");
+  await wrong.waitForSelector("#status:has-text('Received')");
+  await wrong.screenshot({ path: path.join(SCREENS, "quiz-phone-received-390.png"), fullPage: true });
+  // Right or wrong is not shown before the reveal.
+  expect(await wrong.locator(".part.correct, .part.wrong").count()).toBe(0);
+
+  await presenter.waitForSelector("#responses:text-is('2')");
+  await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-question-1920.png") });
+
+  // A refresh resumes where the student was: the answer is shown, read-only, as received.
+  await wrong.reload();
+  await wrong.waitForSelector("#status:has-text('Received')");
+  expect(await wrong.inputValue("#part-variance")).toBe(String(mistake.answers.variance));
+
+  // Reveal: histogram with the correct value, counts per diagnosed mistake, share correct.
+  await presenter.keyboard.press("r");
+  await presenter.waitForSelector("#stage-reveal:not([hidden]) #reveal-histogram svg.likely-histogram");
+  const bars = await presenter.locator("#reveal-histogram rect.bar").evaluateAll((rs) => rs.reduce((s, r) => s + Number(r.getAttribute("data-count")), 0));
+  expect(bars).toBe(2);
+  expect(await presenter.textContent("#share-correct")).toBe("50%");
+  const groups = await presenter.locator("#reveal-groups li").allTextContents();
+  expect(groups.map((g) => g.replace(/\s+/g, " ").trim())).toEqual(["1 Correct", `1 ${mistake.message}`]);
+  expect(await presenter.textContent("#reveal-correct")).toMatch(/^Correct .*: \S+/);
+  await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-reveal-1920.png") });
+  await presenter.setViewportSize({ width: 1280, height: 720 });
+  await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-reveal-1280.png") });
+
+  // The phones show right and wrong, with the diagnosis.
+  await right.waitForSelector(".verdict-ok:has-text('Right!')");
+  expect(await right.locator(".part.correct").count()).toBe(2);
+  await wrong.waitForSelector(".verdict-partly");
+  expect(await wrong.textContent("[data-part='variance'] .feedback")).toContain(mistake.message);
+  await wrong.screenshot({ path: path.join(SCREENS, "quiz-phone-revealed-390.png"), fullPage: true });
+}, 45_000);
