@@ -4,6 +4,7 @@ import { selectOptionalExtension } from "../db/extensions";
 import { insertSubmissionWithinLimit, selectOptionalSubmissionByKey, type SubmissionRow } from "../db/submissions";
 import { selectOptionalVariantContext, type VariantContext } from "../db/variants";
 import { HttpError, notFound } from "../http-error";
+import { ackBeforeCommit } from "../testing/ack-before-commit";
 import { studentPolicy } from "./policy";
 import { toRecord } from "./variants";
 
@@ -68,7 +69,7 @@ export async function submitAnswers(
     throw new HttpError(422, "Some answers could not be read; nothing was graded and no attempt was used.", { parts: graded.errors });
   }
   const result = await insertSubmissionWithinLimit(
-    db,
+    ackBeforeCommit(db), // `db` itself; a crash-harness negative control only with LIKELY_UNSAFE_ACK_BEFORE_COMMIT=1 (refused in production)
     {
       variantId: variant.id,
       userId: input.userId,

@@ -1,0 +1,180 @@
+/**
+ * Graded submissions per second through the API, against a bare Express JSON endpoint on the same
+ * machine in the same run (the ratio), with p50/p99 latency, using autocannon.
+ *
+ * Build and run (from the repository root):
+ *   npx tsc -p tsconfig.json && node dist/bench/submit-throughput.js
+ *
+ * Options: --connections N (32), --seconds S (10, measured), --warmup S (3), --students N (40),
+ * --sync FULL|NORMAL|both (both), --no-profile (skip the CPU profile), --no-stages (skip the
+ * per-stage timing), --json.
+ *
+ * 1. The bare app (bench/lib/bare-express.ts, one JSON POST endpoint) in a child process: warm-up,
+ *    then a measured run with the same request bodies.
+ * 2. The real server (node dist/src/server.js, NODE_ENV=production, fresh database, no submission
+ *    rate limit) for each synchronous mode: an assignment with unlimited attempts over the six core
+ *    exercises, N students each with their own token and variants; every request is a new graded
+ *    attempt with a unique idempotency key (rotating over students and items). Stored rows are
+ *    counted afterwards against the 201s.
+ * 3. What limits it: a CPU profile of the server under the same load (node --cpu-prof, self time by
+ *    code area), and the cost of each stage of a submission timed in-process.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { projectRoot } from "../src/paths";
+import { prepareClass, type BenchClass } from "./lib/api";
+import { echoRequests, formatFigures, runLoad, submissionRequests, type LoadFigures } from "./lib/load";
+import { summarizeProfile, type ProfileSummary } from "./lib/profile";
+import { parseArgs } from "./lib/rng";
+import { startServerProcess } from "./lib/server-process";
+import { formatStages, measureStages, type StageTimes } from "./lib/stages";
+
+const PASSWORD = "bench-password-123";
+const BARE_JS = path.join(projectRoot, "dist", "bench", "lib", "bare-express.js");
+
+type ServerRun = { synchronous: "FULL" | "NORMAL"; figures: LoadFigures; stored: number; acknowledged: number };
+
+function serverEnv(dbFile: string, synchronous: "FULL" | "NORMAL"): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
+    LIKELY_DEMO: "1",
+    LIKELY_DEMO_PASSWORD: PASSWORD,
+    DATABASE_URL: `file:${dbFile}`,
+    LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0",
+    LIKELY_SQLITE_SYNCHRONOUS: synchronous,
+  };
+}
+
+function countRows(dbFile: string): number {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare("SELECT COUNT(*) AS n FROM Submission").get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), {
+    connections: "number",
+    seconds: "number",
+    warmup: "number",
+    students: "number",
+    sync: "string",
+    "no-profile": "boolean",
+    "no-stages": "boolean",
+    json: "boolean",
+  });
+  const connections = Number(args.connections ?? 32);
+  const seconds = Number(args.seconds ?? 10);
+  const warmup = Number(args.warmup ?? 3);
+  const students = Number(args.students ?? 40);
+  const sync = String(args.sync ?? "both").toUpperCase();
+  const modes: ("FULL" | "NORMAL")[] = sync === "BOTH" ? ["FULL", "NORMAL"] : [sync as "FULL" | "NORMAL"];
+  if (!modes.every((m) => m === "FULL" || m === "NORMAL")) throw new Error("--sync must be FULL, NORMAL or both");
+  const workDir = path.join(projectRoot, ".tmp", `bench-throughput-${process.pid}`);
+  fs.rmSync(workDir, { recursive: true, force: true });
+  fs.mkdirSync(workDir, { recursive: true });
+  console.log(`Submission throughput: ${connections} connections, ${warmup} s warm-up + ${seconds} s measured; ${students} students x 6 exercises`);
+  console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? "CPU"}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
+
+  // The class is prepared once per server run; the bare endpoint gets the same bodies.
+  const runs: ServerRun[] = [];
+  let cls: BenchClass | undefined;
+  let lastDb = "";
+  for (const synchronous of modes) {
+    const dbFile = path.join(workDir, `throughput-${synchronous.toLowerCase()}.db`);
+    const server = await startServerProcess({ env: serverEnv(dbFile, synchronous) });
+    try {
+      cls = await prepareClass(server.url, { password: PASSWORD, students });
+      await runLoad("warm-up", { url: server.url, connections, seconds: warmup, next: submissionRequests(cls.participants, `warm-${synchronous}`) });
+      const before = countRows(dbFile);
+      const figures = await runLoad(`Likely, synchronous=${synchronous}`, {
+        url: server.url,
+        connections,
+        seconds,
+        next: submissionRequests(cls.participants, `load-${synchronous}`),
+      });
+      const stored = countRows(dbFile) - before;
+      runs.push({ synchronous, figures, stored, acknowledged: figures.statusCounts["201"] ?? 0 });
+      console.log(formatFigures(figures));
+      const extra = stored - (figures.statusCounts["201"] ?? 0);
+      // Requests in flight when autocannon stops are stored but not counted: at most one per connection.
+      if (extra < 0 || extra > connections) console.log(`  ! ${stored} rows stored for ${figures.statusCounts["201"] ?? 0} answers 201`);
+      if (figures.non2xx > 0) console.log(`  ! statuses: ${JSON.stringify(figures.statusCounts)}`);
+    } finally {
+      await server.kill("SIGTERM");
+    }
+    lastDb = dbFile;
+  }
+  if (!cls) throw new Error("no server run");
+
+  const bareServer = await startServerProcess({ env: {}, script: BARE_JS, ready: /bare express listening on (http:\/\/\S+)/ });
+  let bare: LoadFigures;
+  try {
+    await runLoad("warm-up", { url: bareServer.url, connections, seconds: warmup, next: echoRequests(cls.participants, "warm") });
+    bare = await runLoad("bare Express 5 JSON endpoint", { url: bareServer.url, connections, seconds, next: echoRequests(cls.participants, "bare") });
+    console.log(formatFigures(bare));
+  } finally {
+    await bareServer.kill("SIGTERM");
+  }
+
+  let profile: ProfileSummary | undefined;
+  if (!args["no-profile"]) {
+    const profDir = path.join(workDir, "profile");
+    const dbFile = path.join(workDir, "throughput-profile.db");
+    const server = await startServerProcess({ env: serverEnv(dbFile, "FULL"), nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`] });
+    try {
+      const pcls = await prepareClass(server.url, { password: PASSWORD, students });
+      await runLoad("warm-up", { url: server.url, connections, seconds: warmup, next: submissionRequests(pcls.participants, "pwarm") });
+      const figures = await runLoad("profiled (FULL, --cpu-prof)", { url: server.url, connections, seconds, next: submissionRequests(pcls.participants, "prof") });
+      console.log(formatFigures(figures));
+    } finally {
+      await server.kill("SIGTERM"); // SIGTERM: the server closes and exits, so V8 writes the profile
+    }
+    const file = fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+    if (file) {
+      profile = summarizeProfile(path.join(profDir, file));
+      console.log(`\nCPU profile of the server under load (busy ${(profile.busyMs / 1000).toFixed(1)} s of ${(profile.totalMs / 1000).toFixed(1)} s; self time, native calls counted for their caller):`);
+      for (const r of profile.rows) console.log(`  ${r.category.padEnd(46)} ${(100 * r.share).toFixed(1).padStart(5)} %`);
+      console.log("  top functions:");
+      for (const t of profile.top.slice(0, 12)) console.log(`    ${(100 * t.share).toFixed(1).padStart(5)} %  ${t.name}`);
+    } else console.log("  ! no CPU profile was written");
+  }
+
+  const stages: StageTimes[] = [];
+  if (!args["no-stages"]) {
+    console.log("");
+    for (const synchronous of modes) {
+      const s = await measureStages(lastDb, cls.participants, synchronous);
+      stages.push(s);
+      console.log(formatStages(s));
+    }
+  }
+
+  console.log("\n== Summary (README)");
+  console.log(`Graded submissions through POST /api/v1/variants/:id/submissions vs a bare Express 5 JSON endpoint, autocannon, ${connections} connections, ${seconds} s after ${warmup} s warm-up, same machine and run (${os.cpus().length} CPUs, node ${process.version}):`);
+  console.log("");
+  console.log("| target | req/s | p50 | p99 | non-2xx | ratio to bare |");
+  console.log("|---|---|---|---|---|---|");
+  console.log(`| bare Express 5 JSON endpoint | ${bare.okPerSecond.toFixed(0)} | ${bare.p50} ms | ${bare.p99} ms | ${bare.non2xx} | 1 |`);
+  for (const r of runs) {
+    const f = r.figures;
+    const ratio = f.okPerSecond / bare.okPerSecond;
+    const verdict = ratio >= 0.2 && f.p99 < 100 ? "meets ratio >= 0.2 and p99 < 100 ms" : "MISSES the target (ratio >= 0.2, p99 < 100 ms)";
+    console.log(`| Likely, graded submission, synchronous=${r.synchronous} | ${f.okPerSecond.toFixed(0)} | ${f.p50} ms | ${f.p99} ms | ${f.non2xx + f.errors} | ${ratio.toFixed(2)} (${verdict}) |`);
+  }
+  if (args.json) console.log(JSON.stringify({ bare, runs, profile, stages }, null, 2));
+  fs.rmSync(workDir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`submit-throughput: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
