@@ -1,0 +1,92 @@
+/**
+ * The short CI form of bench/crash-trials.ts: the real server process (dist/src/server.js) under a
+ * burst of graded submissions, killed with SIGKILL at a random moment and restarted on the same
+ * file. Every acknowledged submission must be stored and `PRAGMA integrity_check` must be ok; with
+ * the ack-before-commit negative control the same harness must report a loss.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { formatCrashReport, runCrashTrials, type CrashReport } from "../../bench/lib/crash";
+import { ConfigError } from "../../src/config";
+import { unsafeAckBeforeCommitRequested } from "../../src/testing/ack-before-commit";
+import { ROOT, TMP_DIR } from "../support/paths";
+
+jest.setTimeout(120_000);
+
+const WORK = path.join(TMP_DIR, "crash");
+const SERVER_JS = path.join(ROOT, "dist", "src", "server.js");
+
+beforeAll(() => {
+  // A developer's dist/ may be stale: compile (incremental, a few seconds). Type errors elsewhere
+  // still emit JavaScript; what the trials need is the server and the negative-control module.
+  const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
+  if (tsc.status !== 0) console.warn(`tsc reported errors (the trials use what it emitted):\n${tsc.stdout.slice(0, 2000)}`);
+  for (const f of [SERVER_JS, path.join(ROOT, "dist", "src", "testing", "ack-before-commit.js")]) {
+    if (!fs.existsSync(f)) throw new Error(`${f} was not built`);
+  }
+}, 120_000);
+
+/** The figures that must all be zero, with the report attached when they are not. */
+function damage(r: CrashReport) {
+  return {
+    lost: r.lost,
+    lostAtEnd: r.lostAtEnd,
+    integrityFailures: r.integrityFailures,
+    inconsistencies: r.inconsistencies,
+    refused: r.refused,
+    errorsBeforeKill: r.errorsBeforeKill,
+    report: r.lost + r.lostAtEnd + r.integrityFailures + r.inconsistencies + r.refused + r.errorsBeforeKill === 0 ? "" : `${formatCrashReport(r)}\n${r.problems.join("\n")}`,
+  };
+}
+const NO_DAMAGE = { lost: 0, lostAtEnd: 0, integrityFailures: 0, inconsistencies: 0, refused: 0, errorsBeforeKill: 0, report: "" };
+
+describe("crash safety of acknowledged submissions (SIGKILL, restart, check the file)", () => {
+  test("synchronous=FULL: 3 trials lose nothing and the file passes integrity_check", async () => {
+    const r = await runCrashTrials({ trials: 3, synchronous: "FULL", workDir: WORK });
+    expect(damage(r)).toEqual(NO_DAMAGE);
+    expect(r.trials).toBe(3);
+    expect(r.acknowledged).toBeGreaterThan(0);
+  });
+
+  test("synchronous=NORMAL: 2 trials lose nothing (a process kill keeps WAL writes)", async () => {
+    const r = await runCrashTrials({ trials: 2, synchronous: "NORMAL", workDir: WORK });
+    expect(damage(r)).toEqual(NO_DAMAGE);
+    expect(r.acknowledged).toBeGreaterThan(0);
+  });
+
+  test("negative control: acknowledging before commit is caught as a loss", async () => {
+    const r = await runCrashTrials({ trials: 3, synchronous: "FULL", negativeControl: true, minDelayMs: 40, workDir: WORK });
+    expect(r.lost).toBeGreaterThan(0);
+    expect(r.trialsWithLoss).toBeGreaterThanOrEqual(1);
+    expect(r.integrityFailures).toBe(0);
+    expect(r.problems.some((p) => p.includes("LOST:"))).toBe(true);
+  });
+});
+
+describe("the negative-control switch LIKELY_UNSAFE_ACK_BEFORE_COMMIT", () => {
+  test("is off unless set to 1, and refused in production or with another value", () => {
+    expect(unsafeAckBeforeCommitRequested({})).toBe(false);
+    expect(unsafeAckBeforeCommitRequested({ LIKELY_UNSAFE_ACK_BEFORE_COMMIT: "0" })).toBe(false);
+    expect(unsafeAckBeforeCommitRequested({ LIKELY_UNSAFE_ACK_BEFORE_COMMIT: "1", NODE_ENV: "test" })).toBe(true);
+    expect(() => unsafeAckBeforeCommitRequested({ LIKELY_UNSAFE_ACK_BEFORE_COMMIT: "1", NODE_ENV: "production" })).toThrow(ConfigError);
+    expect(() => unsafeAckBeforeCommitRequested({ LIKELY_UNSAFE_ACK_BEFORE_COMMIT: "yes" })).toThrow(/must be 0 or 1/);
+  });
+
+  test("the production server refuses to start with it: one configuration-error line, exit 2", () => {
+    fs.mkdirSync(WORK, { recursive: true });
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
+    Object.assign(env, {
+      NODE_ENV: "production",
+      SESSION_SECRET: "x".repeat(40),
+      PORT: "0",
+      DATABASE_URL: `file:${path.join(WORK, "refused.db")}`,
+      LIKELY_UNSAFE_ACK_BEFORE_COMMIT: "1",
+    });
+    const run = spawnSync(process.execPath, [SERVER_JS], { cwd: ROOT, env, encoding: "utf8", timeout: 20_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^likely: configuration error: LIKELY_UNSAFE_ACK_BEFORE_COMMIT=1 .* refused when NODE_ENV=production$/)]);
+    expect(run.stdout).not.toMatch(/listening/);
+    expect(fs.existsSync(path.join(WORK, "refused.db"))).toBe(false);
+  });
+});
