@@ -3,13 +3,14 @@
  * bound, runs passes on its block of points with the same kernels as the main thread.
  */
 import { parentPort } from "node:worker_threads";
-import { PASS_KERNELS, type PassInput, passArrayViews } from "./em-kernels";
-import { type BindMessage, DONE, END, FAILED, OP, OP_EXIT, OP_RESP, OP_STATS, READY, SEQ, START } from "./pass-protocol";
+import { PASS_OPS, passKernel } from "./em-codegen";
+import { type PassInput, passArrayViews } from "./em-kernels";
+import { type BindMessage, DONE, END, FAILED, OP, OP_EXIT, READY, SEQ, START } from "./pass-protocol";
 
 function serve(msg: BindMessage): void {
   const { type, d, k } = msg;
   const inp: PassInput = { x: new Float64Array(msg.x), d, k, ...passArrayViews(msg.params, type, k, d) };
-  const kernel = PASS_KERNELS[type];
+  const kernels = PASS_OPS.map((op) => passKernel(type, d, k, op));
   const control = new Int32Array(msg.control);
   const out = new Float64Array(msg.out);
   const acc = out.subarray(1);
@@ -22,8 +23,8 @@ function serve(msg: BindMessage): void {
     const op = control[OP];
     if (op === OP_EXIT) break;
     try {
-      if (op === OP_STATS) acc.fill(0);
-      out[0] = kernel(inp, control[START], control[END], op === OP_STATS ? acc : null, op === OP_RESP ? resp : null);
+      acc.fill(0);
+      out[0] = kernels[op - 1](inp, control[START], control[END], acc, resp);
       control[FAILED] = 0;
     } catch {
       control[FAILED] = 1;

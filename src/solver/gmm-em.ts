@@ -77,7 +77,7 @@ export function gmmEm(req: GmmEmRequest): GmmEmResult {
       if (shiftTooFar(type, acc as Float64Array, mix)) {
         // Same E-step, statistics around the new means: exact to machine precision again.
         shift.set(mix.means);
-        mix = finishMStep(type, runner.run("stats").acc as Float64Array, shift, k, d, regCovar);
+        mix = finishMStep(type, runner.run("stats-shifted").acc as Float64Array, shift, k, d, regCovar);
       }
       iterations += 1;
       const mean = logLikelihood / n;

@@ -19,10 +19,8 @@ export const END = 5;
 /** 1 when the last pass threw in the worker. */
 export const FAILED = 6;
 
-export const OP_LOGLIK = 1;
-export const OP_STATS = 2;
-export const OP_RESP = 3;
-export const OP_EXIT = 4;
+/** OP holds OP_EXIT or 1 + the index of a pass op in PASS_OPS (em-codegen.ts). */
+export const OP_EXIT = 0;
 
 /** Posted to a worker to bind it to one EM run; every buffer is shared. */
 export interface BindMessage {

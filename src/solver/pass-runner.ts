@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { allocatePassArrays, type CovarianceType, PASS_KERNELS, type PassInput, statsStride } from "./em-kernels";
+import { PASS_OPS, type PassOp, passKernel } from "./em-codegen";
+import { allocatePassArrays, type CovarianceType, type PassInput, statsStride } from "./em-kernels";
 import {
   type BindMessage,
   CONTROL_SLOTS,
@@ -11,9 +12,6 @@ import {
   FAILED,
   OP,
   OP_EXIT,
-  OP_LOGLIK,
-  OP_RESP,
-  OP_STATS,
   READY,
   SEQ,
   START,
@@ -35,9 +33,9 @@ export interface PassResult {
  */
 export interface PassRunner {
   readonly input: PassInput;
-  /** n x k responsibilities written by OP "resp" passes; null unless the runner was created with resp. */
+  /** n x k responsibilities written by "resp" passes; null unless the runner was created with resp. */
   readonly resp: Float64Array | null;
-  run(op: "loglik" | "stats" | "resp"): PassResult;
+  run(op: PassOp): PassResult;
   /** Releases the worker threads (they go back to an idle pool). */
   close(): void;
 }
@@ -106,7 +104,7 @@ export function createPassRunner(type: CovarianceType, points: Points, k: number
   }
   const input: PassInput = { x, d, k, ...params };
   const resp = withResp ? new Float64Array(shared ? new SharedArrayBuffer(n * k * 8) : new ArrayBuffer(n * k * 8)) : null;
-  const kernel = PASS_KERNELS[type];
+  const kernels = new Map<PassOp, ReturnType<typeof passKernel>>();
   const stride = statsStride(type, d);
   const bound: Bound[] = [];
   for (let w = 1; w < threads; w++) {
@@ -128,8 +126,10 @@ export function createPassRunner(type: CovarianceType, points: Points, k: number
     bound.push({ worker, control: new Int32Array(control), out: new Float64Array(out), seq: 0 });
   }
 
-  function run(op: "loglik" | "stats" | "resp"): PassResult {
-    const code = op === "stats" ? OP_STATS : op === "resp" ? OP_RESP : OP_LOGLIK;
+  function run(op: PassOp): PassResult {
+    const code = 1 + PASS_OPS.indexOf(op);
+    let kernel = kernels.get(op);
+    if (kernel === undefined) kernels.set(op, (kernel = passKernel(type, d, k, op)));
     // Workers still starting up sit this pass out; the main thread covers their share.
     const helpers = bound.filter((b) => Atomics.load(b.control, READY) === 1);
     const block = Math.ceil(n / (helpers.length + 1));
@@ -141,17 +141,18 @@ export function createPassRunner(type: CovarianceType, points: Points, k: number
       Atomics.store(b.control, SEQ, b.seq);
       Atomics.notify(b.control, SEQ);
     });
-    const acc = op === "stats" ? new Float64Array(k * stride) : null;
-    let logLikelihood = kernel(input, 0, Math.min(n, block), acc, op === "resp" ? resp : null);
+    const withStats = op === "stats" || op === "stats-shifted";
+    const acc = new Float64Array(k * stride);
+    let logLikelihood = kernel(input, 0, Math.min(n, block), acc, resp);
     for (const b of helpers) {
       for (let done = Atomics.load(b.control, DONE); done !== b.seq; done = Atomics.load(b.control, DONE)) {
         Atomics.wait(b.control, DONE, done);
       }
       if (b.control[FAILED] === 1) throw new Error("an EM worker thread failed");
       logLikelihood += b.out[0];
-      if (acc !== null) for (let i = 0; i < acc.length; i++) acc[i] += b.out[1 + i];
+      if (withStats) for (let i = 0; i < acc.length; i++) acc[i] += b.out[1 + i];
     }
-    return { logLikelihood, acc };
+    return { logLikelihood, acc: withStats ? acc : null };
   }
 
   function close(): void {

@@ -1,0 +1,151 @@
+/**
+ * Pass kernels specialised to one (covariance type, d, k) by generating their JavaScript source:
+ * every loop over coordinates and components is unrolled, every parameter is a local constant and
+ * every statistic a local accumulator, which V8 keeps in registers. Same arithmetic, same results
+ * and same contract (PassKernel, em-kernels.ts) as the generic kernels, which remain the fallback
+ * for shapes too large to unroll. The source depends only on (type, d, k, op), never on data, so
+ * nothing user-supplied is ever evaluated.
+ */
+import { type CovarianceType, PASS_KERNELS, type PassKernel, statsStride } from "./em-kernels";
+
+/**
+ * Longest generated source that is used. V8's optimizing compiler skips functions whose bytecode is
+ * too large (measured here with Node 20: kernels of 60-72 KB of source are optimized, of 78 KB and
+ * more are not and run about 7x slower than the generic loops), so larger shapes use the loops.
+ * Full covariances with d = 10 and k = 8 give 58 KB.
+ */
+const MAX_SOURCE_LENGTH = 62_000;
+
+/**
+ * What a pass does besides the log-likelihood: nothing, accumulate the statistics around the means
+ * ("stats") or around inp.shift ("stats-shifted", the rare refinement pass), or write responsibilities.
+ */
+export type PassOp = "loglik" | "stats" | "stats-shifted" | "resp";
+
+/** The ops in a fixed order, so threads can name them by index. */
+export const PASS_OPS: readonly PassOp[] = ["loglik", "stats", "stats-shifted", "resp"];
+
+/** Lower-triangle index pairs (a, b), b <= a. */
+function lower(d: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) out.push([a, b]);
+  return out;
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/** The source of a kernel body `(inp, start, end, acc, resp) => ll` (the statistics of "stats-shifted" go to "stats"'s accumulators). */
+export function kernelSource(type: CovarianceType, d: number, k: number, passOp: PassOp): string {
+  const separateShift = passOp === "stats-shifted";
+  const op = separateShift ? "stats" : passOp;
+  const J = range(k);
+  const T = range(d);
+  const tri = lower(d);
+  const out: string[] = ['"use strict";', "const x = inp.x, means = inp.means, shift = inp.shift, logConst = inp.logConst, prec = inp.prec;"];
+  const emit = (line: string) => out.push(line);
+  // Parameters as constants.
+  for (const j of J) {
+    emit(`const c${j} = logConst[${j}];`);
+    for (const t of T) emit(`const m${j}_${t} = means[${j * d + t}];`);
+    if (op === "stats" && separateShift) for (const t of T) emit(`const s${j}_${t} = shift[${j * d + t}];`);
+    if (type === "spherical") emit(`const h${j} = 0.5 * prec[${j}];`);
+    else if (type === "diag") for (const t of T) emit(`const h${j}_${t} = 0.5 * prec[${j * d + t}];`);
+    else for (const [a, b] of tri) emit(`const w${j}_${a}_${b} = prec[${j * d * d + a * d + b}];`);
+  }
+  // Accumulators of the statistics (layout in em-kernels.ts).
+  if (op === "stats") {
+    for (const j of J) {
+      emit(`let n${j} = 0;`);
+      for (const t of T) emit(`let a${j}_${t} = 0;`);
+      if (type === "spherical") emit(`let b${j} = 0;`);
+      else if (type === "diag") for (const t of T) emit(`let b${j}_${t} = 0;`);
+      else for (const [a, b] of tri) emit(`let b${j}_${a}_${b} = 0;`);
+    }
+  }
+  emit("let ll = 0;");
+  emit(`for (let i = start, o = start * ${d}; i < end; i++, o += ${d}) {`);
+  for (const t of T) emit(`const x${t} = x[o + ${t}];`);
+  // E-step: l_j = ln w_j N(x | j).
+  for (const j of J) {
+    for (const t of T) emit(`const v${j}_${t} = x${t} - m${j}_${t};`);
+    if (type === "spherical") {
+      emit(`const q${j} = ${T.map((t) => `v${j}_${t} * v${j}_${t}`).join(" + ")};`);
+      emit(`const l${j} = c${j} - h${j} * q${j};`);
+    } else if (type === "diag") {
+      emit(`const l${j} = c${j} - (${T.map((t) => `v${j}_${t} * v${j}_${t} * h${j}_${t}`).join(" + ")});`);
+    } else {
+      for (const a of T) emit(`const y${j}_${a} = ${range(a + 1).map((b) => `w${j}_${a}_${b} * v${j}_${b}`).join(" + ")};`);
+      emit(`const l${j} = c${j} - 0.5 * (${T.map((a) => `y${j}_${a} * y${j}_${a}`).join(" + ")});`);
+    }
+  }
+  // Log-sum-exp: one exp per component but the largest.
+  emit("let max = l0;");
+  for (const j of J.slice(1)) emit(`if (l${j} > max) max = l${j};`);
+  // No guard for max = -Infinity (no component can have produced x): every e_j is then 1 and ll
+  // becomes -Infinity, which the caller reports; a branch here would slow every point down.
+  for (const j of J) emit(`const e${j} = l${j} === max ? 1 : Math.exp(l${j} - max);`);
+  emit(`const sum = ${J.map((j) => `e${j}`).join(" + ")};`);
+  emit("ll += max + Math.log(sum);");
+  emit("const inv = 1 / sum;");
+  if (op === "resp") {
+    emit(`const ro = i * ${k};`);
+    for (const j of J) emit(`resp[ro + ${j}] = e${j} * inv;`);
+  }
+  if (op === "stats") {
+    for (const j of J) {
+      emit(`const r${j} = e${j} * inv;`);
+      emit(`n${j} += r${j};`);
+      const u = (t: number) => (separateShift ? `u${j}_${t}` : `v${j}_${t}`);
+      if (separateShift) for (const t of T) emit(`const u${j}_${t} = x${t} - s${j}_${t};`);
+      for (const t of T) emit(`const g${j}_${t} = r${j} * ${u(t)};`);
+      for (const t of T) emit(`a${j}_${t} += g${j}_${t};`);
+      if (type === "spherical") {
+        const q = separateShift ? T.map((t) => `${u(t)} * ${u(t)}`).join(" + ") : `q${j}`;
+        emit(`b${j} += r${j} * (${q});`);
+      } else if (type === "diag") {
+        for (const t of T) emit(`b${j}_${t} += g${j}_${t} * ${u(t)};`);
+      } else {
+        for (const [a, b] of tri) emit(`b${j}_${a}_${b} += g${j}_${a} * ${u(b)};`);
+      }
+    }
+  }
+  emit("}");
+  if (op === "stats") {
+    const stride = statsStride(type, d);
+    for (const j of J) {
+      const base = j * stride;
+      emit(`acc[${base}] += n${j};`);
+      for (const t of T) emit(`acc[${base + 1 + t}] += a${j}_${t};`);
+      if (type === "spherical") emit(`acc[${base + 1 + d}] += b${j};`);
+      else if (type === "diag") for (const t of T) emit(`acc[${base + 1 + d + t}] += b${j}_${t};`);
+      else for (const [a, b] of tri) emit(`acc[${base + 1 + d + a * d + b}] += b${j}_${a}_${b};`);
+    }
+  }
+  emit("return ll;");
+  return out.join("\n");
+}
+
+const cache = new Map<string, PassKernel>();
+
+/**
+ * The kernel of one pass op for a shape: generated and compiled once per process when its source is
+ * short enough to be optimized, otherwise the generic loops of em-kernels.ts.
+ */
+export function passKernel(type: CovarianceType, d: number, k: number, op: PassOp): PassKernel {
+  const key = `${type}/${d}/${k}/${op}`;
+  let kernel = cache.get(key);
+  if (kernel === undefined) {
+    const source = kernelSource(type, d, k, op);
+    kernel = source.length <= MAX_SOURCE_LENGTH ? (new Function("inp", "start", "end", "acc", "resp", source) as PassKernel) : genericKernel(type, op);
+    cache.set(key, kernel);
+  }
+  return kernel;
+}
+
+function genericKernel(type: CovarianceType, op: PassOp): PassKernel {
+  const generic = PASS_KERNELS[type];
+  if (op === "loglik") return (inp, start, end) => generic(inp, start, end, null, null);
+  if (op === "resp") return (inp, start, end, _acc, resp) => generic(inp, start, end, null, resp);
+  if (op === "stats") return (inp, start, end, acc) => generic({ ...inp, shift: inp.means }, start, end, acc, null);
+  return (inp, start, end, acc) => generic(inp, start, end, acc, null);
+}
