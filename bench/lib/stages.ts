@@ -1,8 +1,8 @@
 /**
  * The cost of each stage of a graded submission, timed in this process on a copy of the bench
- * database: token lookup, variant lookup, extension, idempotency lookup, grading, the storing
- * transaction (Prisma), a bare SQLite commit of the same size (better-sqlite3, no Prisma), and the
- * whole submitAnswers(). Sequential calls after a warm-up, so the figures are per-request CPU and
+ * database: the token lookup, the reads before grading (with Prisma as they were, and as one SQL
+ * statement as they are), grading, the storing transaction (with Prisma as it was, and directly as
+ * it is), the whole submitAnswers(), and a bare one-row SQLite commit. Sequential calls after a warm-up, so the figures are per-request CPU and
  * I/O time on one event loop: what bounds the server's throughput.
  */
 import fs from "node:fs";
@@ -12,7 +12,7 @@ import { sha256 } from "../../src/auth/secrets";
 import { openDb } from "../../src/db/client";
 import { selectOptionalExtension } from "../../src/db/extensions";
 import { selectOptionalTokenUser } from "../../src/db/sessions";
-import { insertSubmissionWithinLimit, selectOptionalSubmissionByKey } from "../../src/db/submissions";
+import { insertSubmissionWithinLimit, selectOptionalSubmissionByKey, selectSubmitContext, type NewSubmission } from "../../src/db/submissions";
 import { selectOwnVariant, submitAnswers } from "../../src/homework/submit";
 import { toRecord } from "../../src/homework/variants";
 import type { Participant } from "./api";
@@ -36,11 +36,18 @@ export async function measureStages(dbFile: string, participants: Participant[],
   const pick = (i: number) => participants[((i % participants.length) + participants.length) % participants.length]!;
   const tag = Date.now().toString(36);
   try {
-    stages.push({ name: "token lookup (Prisma findUnique)", us: await time(iterations, (i) => selectOptionalTokenUser(db, sha256(pick(i).token))) });
-    stages.push({ name: "variant + item + assignment (Prisma)", us: await time(iterations, (i) => selectOwnVariant(db, pick(i).variantId, pick(i).userId)) });
+    stages.push({ name: "token lookup (Prisma findUnique; bearer middleware)", us: await time(iterations, (i) => selectOptionalTokenUser(db, sha256(pick(i).token))) });
+    stages.push({
+      name: "context via Prisma: variant+item+assignment, extension, key (3 queries)",
+      us: await time(iterations, async (i) => {
+        const p = pick(i);
+        const ctx = await selectOwnVariant(db, p.variantId, p.userId);
+        await selectOptionalExtension(db, ctx.assignment.id, p.userId);
+        await selectOptionalSubmissionByKey(db, p.userId, `stage-none-${i}`);
+      }),
+    });
+    stages.push({ name: "context, one SQL statement (selectSubmitContext)", us: await time(iterations, (i) => selectSubmitContext(db, pick(i).variantId, pick(i).userId, `stage-none-${i}`)) });
     const contexts = await Promise.all(participants.map((p) => selectOwnVariant(db, p.variantId, p.userId)));
-    stages.push({ name: "extension lookup (Prisma)", us: await time(iterations, (i) => selectOptionalExtension(db, contexts[0]!.assignment.id, pick(i).userId)) });
-    stages.push({ name: "idempotency-key lookup (Prisma)", us: await time(iterations, (i) => selectOptionalSubmissionByKey(db, pick(i).userId, `stage-none-${i}`)) });
     const records = contexts.map((c) => toRecord(c.variant));
     const ctxOf = (i: number) => ((i % participants.length) + participants.length) % participants.length;
     stages.push({
@@ -55,26 +62,32 @@ export async function measureStages(dbFile: string, participants: Participant[],
       }),
     });
     const graded = contexts.map((c, k) => gradeVariant(records[k]!, participants[k]!.answers, {}) as { values: unknown; parts: unknown; score: number });
+    const row = (i: number, key: string): NewSubmission => {
+      const k = ctxOf(i);
+      const p = participants[k]!;
+      return {
+        variantId: p.variantId,
+        userId: p.userId,
+        raw: JSON.stringify(p.answers),
+        parsed: JSON.stringify(graded[k]!.values),
+        results: JSON.stringify(graded[k]!.parts),
+        score: graded[k]!.score,
+        idempotencyKey: key,
+      };
+    };
+    // The storing transaction as it was written with Prisma (key lookup, count, create, COMMIT).
     stages.push({
-      name: "store: Prisma transaction + COMMIT",
+      name: "store via Prisma interactive transaction + COMMIT",
       us: await time(iterations, (i) => {
-        const k = ctxOf(i);
-        const p = participants[k]!;
-        return insertSubmissionWithinLimit(
-          db,
-          {
-            variantId: p.variantId,
-            userId: p.userId,
-            raw: JSON.stringify(p.answers),
-            parsed: JSON.stringify(graded[k]!.values),
-            results: JSON.stringify(graded[k]!.parts),
-            score: graded[k]!.score,
-            idempotencyKey: `stage-${tag}-store-${i}`,
-          },
-          null,
-        );
+        const s = row(i, `stage-${tag}-prisma-${i}`);
+        return db.$transaction(async (tx) => {
+          await tx.submission.findUnique({ where: { userId_idempotencyKey: { userId: s.userId, idempotencyKey: s.idempotencyKey! } } });
+          const used = await tx.submission.count({ where: { variantId: s.variantId } });
+          return tx.submission.create({ data: { ...s, attempt: used + 1 } });
+        });
       }),
     });
+    stages.push({ name: "store, direct (insertSubmissionWithinLimit) + COMMIT", us: await time(iterations, (i) => insertSubmissionWithinLimit(db, row(i, `stage-${tag}-store-${i}`), null)) });
     stages.push({
       name: "whole submitAnswers()",
       us: await time(iterations, (i) => {
@@ -85,20 +98,11 @@ export async function measureStages(dbFile: string, participants: Participant[],
   } finally {
     await db.$disconnect();
   }
-  // The floor: the same transaction written with better-sqlite3 directly (no Prisma).
+  // The floor: a one-row write and its COMMIT (the fsync under FULL), better-sqlite3 alone.
   const raw = new Database(copy);
   try {
     raw.pragma("journal_mode = WAL");
     raw.pragma(`synchronous = ${synchronous}`);
-    const find = raw.prepare("SELECT id FROM Submission WHERE userId = ? AND idempotencyKey = ?");
-    const count = raw.prepare("SELECT COUNT(*) AS n FROM Submission WHERE variantId = ?");
-    const insert = raw.prepare("INSERT INTO Submission (variantId, userId, attempt, raw, parsed, results, score, idempotencyKey) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    const store = raw.transaction((p: Participant, key: string) => {
-      find.get(p.userId, key);
-      const n = (count.get(p.variantId) as { n: number }).n;
-      insert.run(p.variantId, p.userId, n + 1, JSON.stringify(p.answers), "{}", "[]", 1, key);
-    });
-    stages.push({ name: "same transaction, better-sqlite3 directly", us: await time(iterations, (i) => store(pick(i), `stage-${tag}-raw-${i}`)) });
     const empty = raw.transaction(() => {
       raw.prepare("UPDATE Course SET title = title WHERE id = 1").run();
     });
@@ -112,6 +116,6 @@ export async function measureStages(dbFile: string, participants: Participant[],
 
 export function formatStages(s: StageTimes): string {
   const lines = [`stage costs, synchronous=${s.synchronous} (${s.iterations} sequential calls each, mean):`];
-  for (const st of s.stages) lines.push(`  ${st.name.padEnd(44)} ${st.us.toFixed(0).padStart(6)} us`);
+  for (const st of s.stages) lines.push(`  ${st.name.padEnd(72)} ${st.us.toFixed(0).padStart(6)} us`);
   return lines.join("\n");
 }

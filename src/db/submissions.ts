@@ -1,5 +1,9 @@
-import type { Db } from "./client";
+import type { Database, Statement } from "better-sqlite3";
+import type { AssignmentRow } from "./assignments";
+import { sqliteConnection, type Db } from "./client";
 import { isUniqueViolation } from "./errors";
+import { selectOptionalExtension, type ExtensionRow } from "./extensions";
+import { selectOptionalVariantContext, type VariantRow } from "./variants";
 
 export type SubmissionRow = {
   id: number;
@@ -31,6 +35,8 @@ export async function insertSubmissionWithinLimit(
   s: NewSubmission,
   maxAttempts: number | null,
 ): Promise<InsertOutcome> {
+  const connection = sqliteConnection(db);
+  if (connection && !connection.inTransaction) return insertNow(connection, s, maxAttempts);
   for (let tries = 0; ; tries++) {
     try {
       return await db.$transaction(async (tx): Promise<InsertOutcome> => {
@@ -48,6 +54,141 @@ export async function insertSubmissionWithinLimit(
     } catch (err) {
       // Another process took the same attempt number or key first: look again.
       if (isUniqueViolation(err) && tries < 5) continue;
+      throw err;
+    }
+  }
+}
+
+type Statements = {
+  byKey: Statement;
+  count: Statement;
+  insert: Statement;
+  context: Statement;
+  store?: (s: NewSubmission, maxAttempts: number | null) => InsertOutcome;
+};
+const statements = new WeakMap<Database, Statements>();
+
+function prepared(connection: Database): Statements {
+  let st = statements.get(connection);
+  if (!st) {
+    const columns = `id, variantId, userId, attempt, raw, parsed, results, score, idempotencyKey, createdAt`;
+    st = {
+      byKey: connection.prepare(`SELECT ${columns} FROM Submission WHERE userId = ? AND idempotencyKey = ?`).safeIntegers(false),
+      count: connection.prepare(`SELECT COUNT(*) AS n FROM Submission WHERE variantId = ?`).safeIntegers(false),
+      insert: connection
+        .prepare(
+          `INSERT INTO Submission (variantId, userId, attempt, raw, parsed, results, score, idempotencyKey, createdAt)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${columns}`,
+        )
+        .safeIntegers(false),
+      context: connection
+        .prepare(
+          `SELECT v.id, v.itemId, v.quizItemId, v.userId, v.exercise, v.seed, v.params, v.data, v.key, v.solution, v.solverVersion, v.createdAt,
+                  i.rtol AS item_rtol, i.atol AS item_atol,
+                  a.id AS a_id, a.opensAt AS a_opensAt, a.dueAt AS a_dueAt, a.maxAttempts AS a_maxAttempts,
+                  e.assignmentId AS e_assignmentId, e.dueAt AS e_dueAt, e.extraAttempts AS e_extraAttempts
+           FROM Variant v
+           JOIN AssignmentItem i ON i.id = v.itemId
+           JOIN Assignment a ON a.id = i.assignmentId
+           LEFT JOIN Extension e ON e.assignmentId = a.id AND e.userId = v.userId
+           WHERE v.id = ?`,
+        )
+        .safeIntegers(false),
+    };
+    statements.set(connection, st);
+  }
+  return st;
+}
+
+/** A DateTime column as Prisma writes it (ISO 8601 text; unixepoch-ms numbers; SQLite's UTC "YYYY-MM-DD HH:MM:SS"). */
+function toDate(v: string | number): Date {
+  return new Date(typeof v === "string" && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(v) ? v.replace(" ", "T") + "Z" : v);
+}
+const toOptionalDate = (v: string | number | null): Date | null => (v === null ? null : toDate(v));
+
+type RawSubmission = Omit<SubmissionRow, "createdAt"> & { createdAt: string };
+const toRow = (r: RawSubmission): SubmissionRow => ({ ...r, createdAt: toDate(r.createdAt) });
+
+/** What submitAnswers() reads before grading. */
+export type SubmitContext = {
+  variant: VariantRow;
+  item: { rtol: number | null; atol: number | null };
+  assignment: Pick<AssignmentRow, "id" | "opensAt" | "dueAt" | "maxAttempts">;
+  extension: ExtensionRow | null;
+  /** The submission this user already stored under the idempotency key, if any. */
+  earlier: SubmissionRow | null;
+};
+
+type RawContext = Omit<VariantRow, "createdAt"> & {
+  createdAt: string;
+  item_rtol: number | null;
+  item_atol: number | null;
+  a_id: number;
+  a_opensAt: string | null;
+  a_dueAt: string | null;
+  a_maxAttempts: number | null;
+  e_assignmentId: number | null;
+  e_dueAt: string | null;
+  e_extraAttempts: number | null;
+};
+
+/**
+ * The variant with its item, assignment, the user's extension and the submission under the
+ * idempotency key; null unless it is this user's homework variant. One statement on the adapter's
+ * connection (~50 us) instead of three Prisma queries (~2-3 ms of CPU); Prisma while a Prisma
+ * transaction is open on that connection (or without access to it).
+ */
+export async function selectSubmitContext(db: Db, variantId: number, userId: number, idempotencyKey?: string): Promise<SubmitContext | null> {
+  const connection = sqliteConnection(db);
+  if (!connection || connection.inTransaction) {
+    const ctx = await selectOptionalVariantContext(db, variantId);
+    if (!ctx || ctx.variant.userId !== userId) return null;
+    return {
+      variant: ctx.variant,
+      item: { rtol: ctx.item.rtol, atol: ctx.item.atol },
+      assignment: { id: ctx.assignment.id, opensAt: ctx.assignment.opensAt, dueAt: ctx.assignment.dueAt, maxAttempts: ctx.assignment.maxAttempts },
+      extension: await selectOptionalExtension(db, ctx.assignment.id, userId),
+      earlier: idempotencyKey ? await selectOptionalSubmissionByKey(db, userId, idempotencyKey) : null,
+    };
+  }
+  const st = prepared(connection);
+  const r = st.context.get(variantId) as RawContext | undefined;
+  if (!r || r.userId !== userId) return null;
+  const { item_rtol, item_atol, a_id, a_opensAt, a_dueAt, a_maxAttempts, e_assignmentId, e_dueAt, e_extraAttempts, createdAt, ...variant } = r;
+  const earlier = idempotencyKey ? (st.byKey.get(userId, idempotencyKey) as RawSubmission | undefined) : undefined;
+  return {
+    variant: { ...variant, createdAt: toDate(createdAt) },
+    item: { rtol: item_rtol, atol: item_atol },
+    assignment: { id: a_id, opensAt: toOptionalDate(a_opensAt), dueAt: toOptionalDate(a_dueAt), maxAttempts: a_maxAttempts },
+    extension: e_assignmentId === null ? null : { assignmentId: e_assignmentId, userId, dueAt: toOptionalDate(e_dueAt), extraAttempts: e_extraAttempts ?? 0 },
+    earlier: earlier ? toRow(earlier) : null,
+  };
+}
+
+/**
+ * The same transaction as above, on the adapter's own connection and synchronously: nothing else
+ * runs in between, and COMMIT (with the configured `synchronous`) has happened when it returns.
+ * Dates are stored in Prisma's format (ISO 8601 with +00:00) so Prisma reads them back alike.
+ */
+function insertNow(connection: Database, s: NewSubmission, maxAttempts: number | null): InsertOutcome {
+  const st = prepared(connection);
+  st.store ??= connection.transaction((s: NewSubmission, maxAttempts: number | null): InsertOutcome => {
+    if (s.idempotencyKey) {
+      const dup = st.byKey.get(s.userId, s.idempotencyKey) as RawSubmission | undefined;
+      if (dup) return { kind: "duplicate", submission: toRow(dup) };
+    }
+    const used = (st.count.get(s.variantId) as { n: number }).n;
+    if (maxAttempts !== null && used >= maxAttempts) return { kind: "out-of-attempts" };
+    const createdAt = new Date().toISOString().replace("Z", "+00:00");
+    const row = st.insert.get(s.variantId, s.userId, used + 1, s.raw, s.parsed, s.results, s.score, s.idempotencyKey, createdAt) as RawSubmission;
+    return { kind: "stored", submission: toRow(row) };
+  }).immediate;
+  for (let tries = 0; ; tries++) {
+    try {
+      return st.store(s, maxAttempts);
+    } catch (err) {
+      // Another process took the same attempt number or key first: look again.
+      if ((err as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE" && tries < 5) continue;
       throw err;
     }
   }

@@ -1,7 +1,6 @@
 import { gradeVariant } from "../../exercises";
 import type { Db } from "../db/client";
-import { selectOptionalExtension } from "../db/extensions";
-import { insertSubmissionWithinLimit, selectOptionalSubmissionByKey, type SubmissionRow } from "../db/submissions";
+import { insertSubmissionWithinLimit, selectSubmitContext, type SubmissionRow } from "../db/submissions";
 import { selectOptionalVariantContext, type VariantContext } from "../db/variants";
 import { HttpError, notFound } from "../http-error";
 import { ackBeforeCommit } from "../testing/ack-before-commit";
@@ -50,11 +49,12 @@ export async function submitAnswers(
   input: { variantId: number; userId: number; answers: Record<string, unknown>; idempotencyKey?: string },
   now = new Date(),
 ): Promise<SubmitOutcome> {
-  const { variant, item, assignment } = await selectOwnVariant(db, input.variantId, input.userId);
-  const policy = studentPolicy(assignment, await selectOptionalExtension(db, assignment.id, input.userId), now);
+  const ctx = await selectSubmitContext(db, input.variantId, input.userId, input.idempotencyKey);
+  if (!ctx) throw notFound("variant");
+  const { variant, item, earlier } = ctx;
+  const policy = studentPolicy(ctx.assignment, ctx.extension, now);
   // A retried request (double click, flaky network) gets the first answer back, even after closing.
   if (input.idempotencyKey) {
-    const earlier = await selectOptionalSubmissionByKey(db, input.userId, input.idempotencyKey);
     if (earlier && earlier.variantId === variant.id) return outcome(earlier, policy.maxAttempts, true);
     if (earlier) throw new HttpError(409, "This idempotency key was already used for another exercise.");
   }
