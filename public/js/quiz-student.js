@@ -10,6 +10,7 @@
     return document.getElementById(id);
   };
 
+  var REFETCH_SPREAD_MS = 600;
   var state = null;
   var renderedIndex = null; // question whose inputs are on screen
   var sending = false;
@@ -376,7 +377,8 @@
       open: refresh,
       state: function (s) {
         Q.noteServerTime(s.serverTime);
-        refresh();
+        // A whole class hears the same event: spread the re-fetches over 0.6 s instead of one spike.
+        setTimeout(refresh, Math.random() * REFETCH_SPREAD_MS);
       },
     },
     function (status) {

@@ -5,6 +5,7 @@
  * The rule "an answer is stored only while its question is open" is enforced by the insert itself
  * (`insertQuizResponseIfOpen`), from the database alone, so it holds across processes.
  */
+import { Prisma } from "../generated/prisma/client";
 import type { Db } from "./client";
 
 export type QuizItemRecord = {
@@ -199,6 +200,27 @@ export async function selectOptionalQuiz(db: Db, id: number): Promise<QuizRecord
   return row ? toQuizRecord(row) : null;
 }
 
+/** The parts of a quiz that never change after creation: its course, settings and items. */
+export type QuizDefinition = Omit<QuizRecord, "state" | "currentIndex" | "phase" | "joinCode" | "opensAt" | "closesAt">;
+/** The parts that change as the quiz runs (the state machine's fields). */
+export type QuizRunState = Pick<QuizRecord, "id" | "state" | "currentIndex" | "phase" | "joinCode" | "opensAt" | "closesAt">;
+
+export async function selectOptionalQuizDefinition(db: Db, id: number): Promise<QuizDefinition | null> {
+  const row = await db.quiz.findUnique({
+    where: { id },
+    select: { id: true, courseId: true, title: true, secondsPerQuestion: true, sharedData: true, createdAt: true, items: quizFields.items },
+  });
+  return row ? { ...row, items: row.items.map((i) => ({ ...i, params: JSON.parse(i.params) as Record<string, unknown> })) } : null;
+}
+
+/** One single-table read of the running state: what every answer and state request needs fresh. */
+export async function selectOptionalQuizRunState(db: Db, id: number): Promise<QuizRunState | null> {
+  return db.quiz.findUnique({
+    where: { id },
+    select: { id: true, state: true, currentIndex: true, phase: true, joinCode: true, opensAt: true, closesAt: true },
+  });
+}
+
 export async function selectOptionalQuizByJoinCode(db: Db, joinCode: string): Promise<{ id: number; courseId: number; state: string } | null> {
   return db.quiz.findUnique({ where: { joinCode }, select: { id: true, courseId: true, state: true } });
 }
@@ -298,24 +320,38 @@ export type NewQuizResponse = {
   score: number;
 };
 
-/**
- * Stores an answer in one statement that also checks, inside the database, that question `index`
- * is the quiz's current question, still asking, and that `now` is before its closesAt. Returns
- * "stored", or "not-stored" when the question was closed or the student had already answered
- * (the caller looks at the stored response to tell which). Portable SQL (SQLite and PostgreSQL).
- */
-export async function insertQuizResponseIfOpen(db: Db, r: NewQuizResponse, now: Date): Promise<"stored" | "not-stored"> {
-  const count = await db.$executeRaw`
-    INSERT INTO "QuizResponse" ("quizId", "quizItemId", "variantId", "userId", "raw", "parsed", "results", "score", "createdAt")
-    SELECT ${r.quizId}, ${r.quizItemId}, ${r.variantId}, ${r.userId}, ${JSON.stringify(r.raw)}, ${JSON.stringify(r.parsed)},
+function openAnswerSelect(r: NewQuizResponse, now: Date): Prisma.Sql {
+  return Prisma.sql`SELECT ${r.quizId}, ${r.quizItemId}, ${r.variantId}, ${r.userId}, ${JSON.stringify(r.raw)}, ${JSON.stringify(r.parsed)},
            ${JSON.stringify(r.results)}, ${r.score}, ${now}
     WHERE EXISTS (
       SELECT 1 FROM "Quiz" q
       WHERE q."id" = ${r.quizId} AND q."state" = 'open' AND q."phase" = 'asking'
         AND q."currentIndex" = ${r.index} AND q."closesAt" > ${now}
-    )
+    )`;
+}
+
+/**
+ * Stores answers in ONE statement (one commit, so one disk sync however many arrive together). Each
+ * row is inserted only if, inside the database, its question `index` is the quiz's current question,
+ * still asking, and its `now` (when the server received it) is before closesAt; a student's second
+ * answer to a question is skipped by the unique (quizItemId, userId). Returns how many rows were
+ * stored: equal to rows.length when all were. Portable SQL (SQLite and PostgreSQL).
+ */
+export async function insertQuizResponsesIfOpen(db: Db, rows: { response: NewQuizResponse; now: Date }[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const selects = Prisma.join(
+    rows.map((r) => openAnswerSelect(r.response, r.now)),
+    " UNION ALL ",
+  );
+  return db.$executeRaw`
+    INSERT INTO "QuizResponse" ("quizId", "quizItemId", "variantId", "userId", "raw", "parsed", "results", "score", "createdAt")
+    ${selects}
     ON CONFLICT ("quizItemId", "userId") DO NOTHING`;
-  return count === 1 ? "stored" : "not-stored";
+}
+
+/** One answer: insertQuizResponsesIfOpen for a single row. */
+export async function insertQuizResponseIfOpen(db: Db, r: NewQuizResponse, now: Date): Promise<"stored" | "not-stored"> {
+  return (await insertQuizResponsesIfOpen(db, [{ response: r, now }])) === 1 ? "stored" : "not-stored";
 }
 
 export async function countQuizResponses(db: Db, quizItemId: number): Promise<number> {

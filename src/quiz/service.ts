@@ -11,9 +11,7 @@ import {
   countQuizParticipants,
   countQuizResponses,
   insertQuiz,
-  insertQuizResponseIfOpen,
   selectIsQuizParticipant,
-  selectOptionalQuiz,
   selectOptionalQuizByJoinCode,
   selectOptionalQuizResponse,
   selectQuizItemResponses,
@@ -28,6 +26,8 @@ import {
 import type { PartSpec, Value } from "../grading";
 import { formatNumber, histogramSvg } from "../render";
 import { HttpError, notFound } from "../web/http-error";
+import { answerWriterFor, type AnswerWriter } from "./answer-writer";
+import { cacheFor, type QuizCache } from "./cache";
 import { hubFor, sseMessage, type Audience, type QuizHub } from "./event-hub";
 import { resolveQuizParams } from "./defaults";
 import { joinUrl, qrSvg } from "./qr";
@@ -35,11 +35,16 @@ import { questionStats, type AnswerGroup, type HistogramData } from "./results";
 import { answerRefusal, planAction, quizView, type QuizAction, type QuizView } from "./state";
 import { newSeed, presenterQuestion, renderStored, toNewVariant, toVariantRecord, variantForStudent } from "./variants";
 
-export type QuizDeps = { db: Db; hub: QuizHub };
+export type QuizDeps = { db: Db; hub: QuizHub; cache: QuizCache; answers: AnswerWriter };
 
-/** The dependencies of one application: its database and the hub shared by its API and pages. */
+/** The dependencies of one application: its database, and the hub and cache shared by its API and pages. */
 export function quizDeps(db: Db): QuizDeps {
-  return { db, hub: hubFor(db) };
+  return { db, hub: hubFor(db), cache: cacheFor(db), answers: answerWriterFor(db) };
+}
+
+/** A quiz: its running state read now, its definition and items (immutable) possibly from memory. */
+export function loadQuiz(deps: QuizDeps, quizId: number): Promise<QuizRecord | null> {
+  return deps.cache.loadQuiz(quizId);
 }
 
 let titles: Map<string, string> | undefined;
@@ -54,18 +59,23 @@ export function exerciseTitle(slug: string): string {
 // Access: a quiz that is not the caller's answers exactly like a missing one.
 
 /** The quiz, when the user teaches its course; otherwise 404. */
-export async function requireInstructorQuiz(db: Db, userId: number, quizId: number): Promise<QuizRecord> {
-  const quiz = await selectOptionalQuiz(db, quizId);
-  if (!quiz || (await selectOptionalCourseRole(db, userId, quiz.courseId)) !== "instructor") throw notFound("quiz");
+export async function requireInstructorQuiz(deps: QuizDeps, userId: number, quizId: number): Promise<QuizRecord> {
+  const quiz = await loadQuiz(deps, quizId);
+  if (!quiz || (await selectOptionalCourseRole(deps.db, userId, quiz.courseId)) !== "instructor") throw notFound("quiz");
   return quiz;
 }
 
-/** The quiz, when the user is a student of its course who has joined it; otherwise 404. */
-export async function requireParticipantQuiz(db: Db, userId: number, quizId: number): Promise<QuizRecord> {
-  const quiz = await selectOptionalQuiz(db, quizId);
+/**
+ * The quiz, when the user is a student of its course who has joined it; otherwise 404. A confirmed
+ * membership is trusted for MEMBER_TTL_MS (a class re-fetches at every state change).
+ */
+export async function requireParticipantQuiz(deps: QuizDeps, userId: number, quizId: number): Promise<QuizRecord> {
+  const quiz = await loadQuiz(deps, quizId);
   if (!quiz) throw notFound("quiz");
-  const [role, joined] = await Promise.all([selectOptionalCourseRole(db, userId, quiz.courseId), selectIsQuizParticipant(db, quiz.id, userId)]);
+  if (deps.cache.isMember(quiz.id, userId)) return quiz;
+  const [role, joined] = await Promise.all([selectOptionalCourseRole(deps.db, userId, quiz.courseId), selectIsQuizParticipant(deps.db, quiz.id, userId)]);
   if (role !== "student" || !joined) throw notFound("quiz");
+  deps.cache.rememberMember(quiz.id, userId);
   return quiz;
 }
 
@@ -130,7 +140,7 @@ export function quizStatus(quiz: QuizRecord, now = Date.now()): QuizStatus {
 
 /** Announces the quiz's state (from the database) to every stream, and the counts to presenters. */
 export async function publishState(deps: QuizDeps, quizId: number): Promise<void> {
-  const quiz = await selectOptionalQuiz(deps.db, quizId);
+  const quiz = await loadQuiz(deps, quizId);
   if (!quiz) return;
   deps.hub.publish(quizId, "state", quizStatus(quiz));
   deps.hub.publish(quizId, "count", await countPayload(deps.db, quiz), "presenter");
@@ -151,7 +161,7 @@ export async function countPayload(db: Db, quiz: QuizRecord): Promise<CountPaylo
 /** Sends presenters fresh counts soon (at most 4 times a second, however many answers arrive). */
 function announceCounts(deps: QuizDeps, quizId: number): void {
   deps.hub.throttleCount(quizId, () => {
-    void selectOptionalQuiz(deps.db, quizId)
+    void loadQuiz(deps, quizId)
       .then(async (quiz) => {
         if (quiz) deps.hub.publish(quizId, "count", await countPayload(deps.db, quiz), "presenter");
       })
@@ -172,7 +182,7 @@ export async function runAction(deps: QuizDeps, quiz: QuizRecord, action: QuizAc
     const outcome = await updateQuizTransition(deps.db, quiz.id, quiz, to);
     if (outcome === "code-taken") continue;
     if (outcome === "stale") throw new HttpError(409, "the quiz changed meanwhile (another window?): reload and try again");
-    const updated = (await selectOptionalQuiz(deps.db, quiz.id))!;
+    const updated = (await loadQuiz(deps, quiz.id))!;
     if (action === "next" && updated.closesAt) {
       deps.hub.scheduleClose(quiz.id, updated.closesAt, () => void publishState(deps, quiz.id).catch(logFailure("close announcement")));
     } else if (action === "reveal" || action === "end") {
@@ -191,6 +201,7 @@ export async function joinQuiz(deps: QuizDeps, userId: number, code: string): Pr
     throw notFound("quiz");
   }
   await upsertQuizParticipant(deps.db, quiz.id, userId);
+  deps.cache.rememberMember(quiz.id, userId);
   announceCounts(deps, quiz.id);
   return { quizId: quiz.id };
 }
@@ -234,8 +245,8 @@ export async function studentCurrent(deps: QuizDeps, quiz: QuizRecord, userId: n
   if (quiz.state === "ended") out.summary = await selectQuizUserScore(deps.db, quiz.id, userId);
   const item = quiz.items[quiz.currentIndex];
   if (!item || quiz.state === "draft") return out;
-  const variant = await variantForStudent(deps.db, quiz.sharedData, item, userId);
-  const question = renderStored(variant);
+  const variant = await variantForStudent(deps.db, deps.cache, quiz.sharedData, item, userId);
+  const question = renderStored(deps.cache, variant);
   const response = await selectOptionalQuizResponse(deps.db, item.id, userId);
   out.exercise = item.exercise;
   out.exerciseTitle = exerciseTitle(item.exercise);
@@ -288,15 +299,14 @@ export async function submitAnswer(
   const refusal = answerRefusal(quiz, input.index, Date.now());
   if (refusal) throw new HttpError(409, refusal);
 
-  const variant = await variantForStudent(deps.db, quiz.sharedData, item, userId);
+  const variant = await variantForStudent(deps.db, deps.cache, quiz.sharedData, item, userId);
   const graded = gradeVariant(toVariantRecord(variant), input.answers);
   if (!graded.ok) {
     deps.hub.noteUnreadable(item.id, userId);
     throw new HttpError(422, "some answers could not be read; nothing was stored", { parts: graded.errors });
   }
   const receivedAt = new Date();
-  const outcome = await insertQuizResponseIfOpen(
-    deps.db,
+  const stored = await deps.answers.write(
     {
       quizId: quiz.id,
       index: input.index,
@@ -310,15 +320,21 @@ export async function submitAnswer(
     },
     receivedAt,
   );
-  if (outcome === "stored") {
+  if (stored) {
     deps.hub.noteStored(item.id, userId);
     announceCounts(deps, quiz.id);
     return { accepted: true, index: input.index, receivedAt: receivedAt.toISOString() };
   }
-  // Not stored: a parallel request stored an answer first, or the question closed meanwhile.
+  // Some answer of the batch was not stored: ours, if the question closed meanwhile or a parallel
+  // request of this student stored an answer first; the stored row tells.
   const again = await selectOptionalQuizResponse(deps.db, item.id, userId);
-  if (again) return ackOrConflict(again, input.index, input.answers);
-  const fresh = (await selectOptionalQuiz(deps.db, quiz.id)) ?? quiz;
+  if (again) {
+    const ack = ackOrConflict(again, input.index, input.answers);
+    deps.hub.noteStored(item.id, userId);
+    announceCounts(deps, quiz.id);
+    return ack;
+  }
+  const fresh = (await loadQuiz(deps, quiz.id)) ?? quiz;
   throw new HttpError(409, answerRefusal(fresh, input.index, Date.now()) ?? "this question has closed");
 }
 
@@ -339,7 +355,7 @@ export type QuestionResults = {
 
 export async function questionResults(deps: QuizDeps, quiz: QuizRecord, index: number): Promise<QuestionResults> {
   const item = quiz.items[index]!;
-  const question = await presenterQuestion(deps.db, quiz.sharedData, item);
+  const question = await presenterQuestion(deps.cache, quiz.sharedData, item);
   const first = question.parts[0]!;
   const responses = await selectQuizItemResponses(deps.db, item.id);
   const stats = questionStats(responses, first, !quiz.sharedData, deps.hub.unreadableCount(item.id));
@@ -392,7 +408,7 @@ export async function presenterState(deps: QuizDeps, quiz: QuizRecord, origin: s
   let question: PresenterState["question"] = null;
   let reveal: PresenterState["reveal"] = null;
   if (item && quiz.state !== "draft") {
-    const q = await presenterQuestion(deps.db, quiz.sharedData, item);
+    const q = await presenterQuestion(deps.cache, quiz.sharedData, item);
     question = { exercise: item.exercise, title: exerciseTitle(item.exercise), html: q.html };
     if (quiz.phase === "revealed") {
       const r = await questionResults(deps, quiz, quiz.currentIndex);

@@ -7,6 +7,7 @@ import { createVariant, renderQuestion, toStudentVariant, type StudentVariant, t
 import type { Db } from "../db/client";
 import { insertQuizVariant, selectOptionalQuizVariant, type NewVariant, type QuizItemRecord, type StoredVariant } from "../db/quizzes";
 import type { PartSpec } from "../grading";
+import type { QuizCache } from "./cache";
 
 /** A fresh seed that fits a 32-bit signed integer column on every database. */
 export function newSeed(): number {
@@ -32,11 +33,11 @@ export function toVariantRecord(v: StoredVariant): VariantRecord {
 /** A question as a student sees it: prompt HTML (data table, plot; no key) and the answer parts. */
 export type RenderedQuestion = { html: string; parts: PartSpec[] };
 
-const rendered = new Map<string, RenderedQuestion>();
 const RENDER_CACHE_SIZE = 2000;
 
 /** renderQuestion, remembered per variant (a class re-fetches the same question at every state change). */
-export function renderCached(cacheKey: string, v: StudentVariant): RenderedQuestion {
+export function renderCached(cache: QuizCache, cacheKey: string, v: StudentVariant): RenderedQuestion {
+  const rendered = cache.rendered;
   const hit = rendered.get(cacheKey);
   if (hit) return hit;
   const out = renderQuestion(v);
@@ -45,14 +46,14 @@ export function renderCached(cacheKey: string, v: StudentVariant): RenderedQuest
   return out;
 }
 
-export function renderStored(v: StoredVariant): RenderedQuestion {
-  return renderCached(`variant:${v.id}`, toStudentVariant(toVariantRecord(v)));
+export function renderStored(cache: QuizCache, v: StoredVariant): RenderedQuestion {
+  return renderCached(cache, `variant:${v.id}`, toStudentVariant(toVariantRecord(v)));
 }
 
 /** The variant this student answers for a question: the shared one, or their own (created now if needed). */
-export async function variantForStudent(db: Db, sharedData: boolean, item: QuizItemRecord, userId: number): Promise<StoredVariant> {
+export async function variantForStudent(db: Db, cache: QuizCache, sharedData: boolean, item: QuizItemRecord, userId: number): Promise<StoredVariant> {
   if (sharedData) {
-    const shared = await selectOptionalQuizVariant(db, item.id, null);
+    const shared = await cache.sharedVariant(item.id);
     if (shared) return shared;
     // A shared quiz stores its variants when it is created (insertQuiz), in the same transaction.
     throw new Error(`quiz item ${item.id} has no shared variant`);
@@ -66,11 +67,11 @@ export async function variantForStudent(db: Db, sharedData: boolean, item: QuizI
  * What the projector shows for a question: the shared variant, or with personal data an example
  * variant (seed fixed per item, not stored) since every student has their own numbers.
  */
-export async function presenterQuestion(db: Db, sharedData: boolean, item: QuizItemRecord): Promise<RenderedQuestion> {
+export async function presenterQuestion(cache: QuizCache, sharedData: boolean, item: QuizItemRecord): Promise<RenderedQuestion> {
   if (sharedData) {
-    const shared = await selectOptionalQuizVariant(db, item.id, null);
-    if (shared) return renderStored(shared);
+    const shared = await cache.sharedVariant(item.id);
+    if (shared) return renderStored(cache, shared);
   }
-  const example = createVariant(item.exercise, item.id % 100_000, item.params);
-  return renderCached(`example:${item.id}`, toStudentVariant(example));
+  const key = `example:${item.id}`;
+  return cache.rendered.get(key) ?? renderCached(cache, key, toStudentVariant(createVariant(item.exercise, item.id % 100_000, item.params)));
 }

@@ -182,7 +182,7 @@ export function quizPages(db: Db, config: Config): Router {
 
   // ---- Instructor: presenter view, its state and events, the controls.
   router.get("/quizzes/:id/present", async (req, res) => {
-    const quiz = await requireInstructorQuiz(db, currentUser(req).id, idParam(req.params.id, "quiz"));
+    const quiz = await requireInstructorQuiz(deps, currentUser(req).id, idParam(req.params.id, "quiz"));
     const state = await presenterState(deps, quiz, publicOrigin(config, req));
     res.render("quiz/present", {
       layout: "../quiz/layout",
@@ -199,18 +199,18 @@ export function quizPages(db: Db, config: Config): Router {
   });
 
   router.get("/quizzes/:id/present/state", async (req, res) => {
-    const quiz = await requireInstructorQuiz(db, currentUser(req).id, idParam(req.params.id, "quiz"));
+    const quiz = await requireInstructorQuiz(deps, currentUser(req).id, idParam(req.params.id, "quiz"));
     res.set("Cache-Control", "no-store").json(await presenterState(deps, quiz, publicOrigin(config, req)));
   });
 
   router.get("/quizzes/:id/present/events", async (req, res) => {
-    const quiz = await requireInstructorQuiz(db, currentUser(req).id, idParam(req.params.id, "quiz"));
+    const quiz = await requireInstructorQuiz(deps, currentUser(req).id, idParam(req.params.id, "quiz"));
     await openStream(deps, quiz, "presenter", currentUser(req).id, res);
   });
 
   for (const action of ["start", "next", "reveal", "end"] as QuizAction[]) {
     router.post(`/quizzes/:id/${action}`, async (req, res) => {
-        const quiz = await requireInstructorQuiz(db, currentUser(req).id, idParam(req.params.id, "quiz"));
+        const quiz = await requireInstructorQuiz(deps, currentUser(req).id, idParam(req.params.id, "quiz"));
       const wantsJson = req.get("accept")?.includes("application/json") ?? false;
       try {
         const updated = await runAction(deps, quiz, action);
@@ -225,7 +225,7 @@ export function quizPages(db: Db, config: Config): Router {
 
   // ---- Instructor: results page and CSV.
   router.get("/quizzes/:id/results", async (req, res) => {
-    const quiz = await requireInstructorQuiz(db, currentUser(req).id, idParam(req.params.id, "quiz"));
+    const quiz = await requireInstructorQuiz(deps, currentUser(req).id, idParam(req.params.id, "quiz"));
     const [results, rows, participants] = await Promise.all([quizResults(deps, quiz), resultRows(db, quiz.id), selectQuizParticipants(db, quiz.id)]);
     const course = await selectOptionalCourse(db, quiz.courseId);
     res.render("quiz/results", {
@@ -248,7 +248,7 @@ export function quizPages(db: Db, config: Config): Router {
   });
 
   router.get("/quizzes/:id/results.csv", async (req, res) => {
-    const quiz = await requireInstructorQuiz(db, currentUser(req).id, idParam(req.params.id, "quiz"));
+    const quiz = await requireInstructorQuiz(deps, currentUser(req).id, idParam(req.params.id, "quiz"));
     const csv = toCsv(RESULTS_CSV_HEADER, resultCsvCells(await resultRows(db, quiz.id)));
     const name = quiz.title.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "quiz";
     res.set("Content-Type", "text/csv; charset=utf-8");
@@ -281,7 +281,7 @@ export function quizPages(db: Db, config: Config): Router {
 
   router.get("/quiz/:id", async (req, res) => {
     const user = currentUser(req);
-    const quiz = await requireParticipantQuiz(db, user.id, idParam(req.params.id, "quiz"));
+    const quiz = await requireParticipantQuiz(deps, user.id, idParam(req.params.id, "quiz"));
     res.render("quiz/student", {
       layout: "../quiz/layout",
       title: quiz.title,
@@ -294,19 +294,19 @@ export function quizPages(db: Db, config: Config): Router {
 
   router.get("/quiz/:id/state", async (req, res) => {
     const user = currentUser(req);
-    const quiz = await requireParticipantQuiz(db, user.id, idParam(req.params.id, "quiz"));
+    const quiz = await requireParticipantQuiz(deps, user.id, idParam(req.params.id, "quiz"));
     res.set("Cache-Control", "no-store").json(await studentCurrent(deps, quiz, user.id));
   });
 
   router.get("/quiz/:id/events", async (req, res) => {
     const user = currentUser(req);
-    const quiz = await requireParticipantQuiz(db, user.id, idParam(req.params.id, "quiz"));
+    const quiz = await requireParticipantQuiz(deps, user.id, idParam(req.params.id, "quiz"));
     await openStream(deps, quiz, "student", user.id, res);
   });
 
   router.post("/quiz/:id/answers", express.json({ limit: "100kb", strict: true }), async (req, res) => {
     const user = currentUser(req);
-    const quiz = await requireParticipantQuiz(db, user.id, idParam(req.params.id, "quiz"));
+    const quiz = await requireParticipantQuiz(deps, user.id, idParam(req.params.id, "quiz"));
     const body = parseInput(answerBody, req.body);
     res.status(201).json(await submitAnswer(deps, quiz, user.id, body));
   });

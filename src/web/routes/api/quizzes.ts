@@ -1,11 +1,12 @@
 import { Router } from "express";
 import type { Db } from "../../../db/client";
 import { selectOptionalCourseRole } from "../../../db/courses";
-import { selectIsQuizParticipant, selectOptionalQuiz, selectQuizzesForCourse } from "../../../db/quizzes";
+import { selectIsQuizParticipant, selectQuizzesForCourse } from "../../../db/quizzes";
 import { answerBody, createQuizBody, joinBody } from "../../../quiz/schemas";
 import {
   createQuiz,
   joinQuiz,
+  loadQuiz,
   openStream,
   quizDeps,
   quizResults,
@@ -60,7 +61,7 @@ export function quizApi(db: Db): Router {
   };
   for (const [action, reply] of Object.entries(actions) as [QuizAction, (typeof actions)[QuizAction]][]) {
     router.post(`/quizzes/:id/${action}`, async (req, res) => {
-      const quiz = await requireInstructorQuiz(db, currentUser(req).id, idParam(req.params.id, "quiz"));
+      const quiz = await requireInstructorQuiz(deps, currentUser(req).id, idParam(req.params.id, "quiz"));
       res.json(reply(await runAction(deps, quiz, action)));
     });
   }
@@ -72,26 +73,26 @@ export function quizApi(db: Db): Router {
 
   router.get("/quizzes/:id/current", async (req, res) => {
     const user = currentUser(req);
-    const quiz = await requireParticipantQuiz(db, user.id, idParam(req.params.id, "quiz"));
+    const quiz = await requireParticipantQuiz(deps, user.id, idParam(req.params.id, "quiz"));
     res.set("Cache-Control", "no-store").json(await studentCurrent(deps, quiz, user.id));
   });
 
   router.post("/quizzes/:id/answers", async (req, res) => {
     const user = currentUser(req);
-    const quiz = await requireParticipantQuiz(db, user.id, idParam(req.params.id, "quiz"));
+    const quiz = await requireParticipantQuiz(deps, user.id, idParam(req.params.id, "quiz"));
     const body = parseInput(answerBody, req.body);
     res.status(201).json(await submitAnswer(deps, quiz, user.id, body));
   });
 
   router.get("/quizzes/:id/results", async (req, res) => {
-    const quiz = await requireInstructorQuiz(db, currentUser(req).id, idParam(req.params.id, "quiz"));
+    const quiz = await requireInstructorQuiz(deps, currentUser(req).id, idParam(req.params.id, "quiz"));
     res.json(await quizResults(deps, quiz));
   });
 
   /** Server-Sent Events: the presenter stream for the course's instructors, the student stream for joined students. */
   router.get("/quizzes/:id/events", async (req, res) => {
     const user = currentUser(req);
-    const quiz = await selectOptionalQuiz(db, idParam(req.params.id, "quiz"));
+    const quiz = await loadQuiz(deps, idParam(req.params.id, "quiz"));
     if (!quiz) throw notFound("quiz");
     const role = await selectOptionalCourseRole(db, user.id, quiz.courseId);
     if (role === "instructor") return openStream(deps, quiz, "presenter", user.id, res);

@@ -1,0 +1,420 @@
+/**
+ * A class of 300 answering a live quiz question: answer latency, answers stored and counted, and
+ * 300 Server-Sent Event streams held open that all receive the reveal.
+ *
+ * Build and run (from the repository root):
+ *   npx tsc -p tsconfig.json && node dist/bench/quiz-load.js
+ *
+ * Options: --students N (300), --spread S (seconds over which answers arrive, 4), --sync FULL|NORMAL
+ * (SQLite synchronous, FULL = the default of a real server), --json (figures as JSON).
+ *
+ * The server is the real one (start() from src/server.ts: migrations, demo data, listen) on a fresh
+ * database in .tmp/, with LIKELY_SUBMIT_LIMIT_PER_MINUTE=0. The class runs in a worker thread (its
+ * own event loop, so client work does not sit in the server's queue): it imports a roster of N
+ * students with passwords through the API, takes N tokens, joins everyone with the code, opens N
+ * SSE streams (plus the presenter's), then the instructor opens one question (gaussian-mle, n = 6).
+ * Each student fetches the question when the stream announces it (within 0.6 s, as the phone page
+ * spreads its re-fetches), computes an answer from the data
+ * (most right, some with the n - 1 mistake, a few rounded badly), waits a random 0.3..S seconds
+ * and sends it. Then the instructor reveals and every stream must see it.
+ *
+ * Exit status 1 when an answer is lost (not acknowledged, not stored, or not counted) or a stream
+ * misses the reveal; the p99 target (< 100 ms) is reported, not enforced.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { loadConfig } from "../src/config";
+import { countQuizResponses, selectOptionalQuiz } from "../src/db/quizzes";
+import { projectRoot } from "../src/paths";
+import { start } from "../src/server";
+
+const PASSWORD = "bench-password-123";
+const TARGET_P99_MS = 100;
+/** The phone page re-fetches its state within this long after an event (public/js/quiz-student.js). */
+const REFETCH_SPREAD_MS = 600;
+
+type ClientInput = { url: string; students: number; spreadSeconds: number };
+
+type ClientResult = {
+  quizId: number;
+  answerLatencies: number[];
+  currentLatencies: number[];
+  acknowledged: number;
+  failures: string[];
+  sseOpened: number;
+  sseHeldAtReveal: number;
+  sseSawQuestion: number;
+  sseSawReveal: number;
+  revealFanoutMs: number;
+  presenterLastCount: number;
+  resultsResponses: number;
+  answerWindowMs: number;
+  setupMs: { roster: number; tokens: number; join: number; streams: number };
+};
+
+// ---------------------------------------------------------------------------------------------
+// The class (worker thread).
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+
+function requestJson(base: string, method: string, url: string, token: string | null, body?: unknown): Promise<{ status: number; body: any; ms: number }> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      base + url,
+      {
+        method,
+        agent,
+        headers: {
+          Accept: "application/json",
+          ...(payload ? { "Content-Type": "application/json", "Content-Length": String(payload.length) } : {}),
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const ms = performance.now() - started;
+          const text = Buffer.concat(chunks).toString("utf8");
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            /* keep the text */
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, ms });
+        });
+      },
+    );
+    req.on("error", reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+type Stream = { events: { event: string; data: any; at: number }[]; open: boolean; close(): void; on(fn: (e: { event: string; data: any }) => void): void };
+
+/** An SSE client: parses "event:"/"data:" blocks; `open` stays true while the server holds the stream. */
+function openStream(base: string, url: string, token: string): Promise<Stream> {
+  return new Promise((resolve, reject) => {
+    const listeners: ((e: { event: string; data: any }) => void)[] = [];
+    const stream: Stream = {
+      events: [],
+      open: false,
+      close: () => req.destroy(),
+      on: (fn) => listeners.push(fn),
+    };
+    const req = http.get(base + url, { headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" } }, (res) => {
+      if (res.statusCode !== 200) {
+        reject(new Error(`stream ${url}: status ${res.statusCode}`));
+        res.resume();
+        return;
+      }
+      stream.open = true;
+      let buffer = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        buffer += chunk;
+        let cut: number;
+        while ((cut = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          let event = "message";
+          const data: string[] = [];
+          for (const line of block.split("\n")) {
+            if (line.startsWith("event: ")) event = line.slice(7);
+            else if (line.startsWith("data: ")) data.push(line.slice(6));
+          }
+          if (data.length === 0) continue; // retry hint or heartbeat comment
+          const e = { event, data: JSON.parse(data.join("\n")), at: performance.now() };
+          stream.events.push(e);
+          for (const fn of listeners) fn(e);
+        }
+      });
+      res.on("close", () => (stream.open = false));
+      resolve(stream);
+    });
+    req.on("error", (err) => (stream.open ? (stream.open = false) : reject(err)));
+  });
+}
+
+/** Runs tasks with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, task: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await task(items[i]!, i);
+    }
+  });
+  await Promise.all(workers);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A student's answer from the data: mostly right, some with the n - 1 mistake, some rounded too far. */
+function answerFor(x: number[], i: number): Record<string, string> {
+  const n = x.length;
+  const mean = x.reduce((a, b) => a + b, 0) / n;
+  const ss = x.reduce((a, v) => a + (v - mean) ** 2, 0);
+  if (i % 5 === 3) return { mean: String(mean), variance: String(ss / (n - 1)) };
+  if (i % 10 === 7) return { mean: mean.toFixed(1), variance: (ss / n).toFixed(1) };
+  return { mean: mean.toFixed(6), variance: (ss / n).toFixed(6) };
+}
+
+async function runClass(input: ClientInput): Promise<ClientResult> {
+  const base = input.url;
+  const failures: string[] = [];
+  const t = (await requestJson(base, "POST", "/api/v1/tokens", null, { email: "instructor@example.edu", password: PASSWORD })).body.token as string;
+  const courseId = ((await requestJson(base, "GET", "/api/v1/courses", t)).body as { id: number }[])[0]!.id;
+
+  let mark = performance.now();
+  const roster = Array.from({ length: input.students }, (_, i) => ({
+    email: `bench${String(i + 1).padStart(3, "0")}@example.edu`,
+    name: `Bench Student ${i + 1}`,
+    password: `${PASSWORD}-${i + 1}`,
+  }));
+  const imported = await requestJson(base, "POST", `/api/v1/courses/${courseId}/students`, t, { students: roster });
+  if (imported.status !== 201) throw new Error(`roster import: ${imported.status} ${JSON.stringify(imported.body)}`);
+  const rosterMs = performance.now() - mark;
+
+  mark = performance.now();
+  const tokens: string[] = new Array(input.students);
+  await pool(roster, 8, async (s, i) => {
+    const r = await requestJson(base, "POST", "/api/v1/tokens", null, { email: s.email, password: s.password });
+    if (r.status !== 201) throw new Error(`token for ${s.email}: ${r.status}`);
+    tokens[i] = r.body.token;
+  });
+  const tokensMs = performance.now() - mark;
+
+  const quiz = await requestJson(base, "POST", `/api/v1/courses/${courseId}/quizzes`, t, {
+    title: "Load test",
+    items: [{ exercise: "gaussian-mle", params: { n: 6 } }],
+    secondsPerQuestion: 120,
+  });
+  const quizId = quiz.body.id as number;
+  const code = (await requestJson(base, "POST", `/api/v1/quizzes/${quizId}/start`, t)).body.joinCode as string;
+  const presenter = await openStream(base, `/api/v1/quizzes/${quizId}/events`, t);
+
+  mark = performance.now();
+  await pool(tokens, 50, async (token) => {
+    const r = await requestJson(base, "POST", "/api/v1/quiz-join", token, { code });
+    if (r.status !== 200) throw new Error(`join: ${r.status}`);
+  });
+  const joinMs = performance.now() - mark;
+
+  mark = performance.now();
+  const streams: Stream[] = new Array(input.students);
+  await pool(tokens, 100, async (token, i) => {
+    streams[i] = await openStream(base, `/api/v1/quizzes/${quizId}/events`, token);
+  });
+  // Every stream has its first state message before the question opens.
+  for (let w = 0; w < 200 && !streams.every((s) => s.events.length > 0); w++) await sleep(25);
+  const streamsMs = performance.now() - mark;
+  const sseOpened = streams.filter((s) => s.open && s.events.length > 0).length;
+
+  // The question opens; each student reacts to their own stream.
+  const answerLatencies: number[] = [];
+  const currentLatencies: number[] = [];
+  let acknowledged = 0;
+  let firstSent = Infinity;
+  let lastAcked = 0;
+  const done = streams.map(
+    (stream, i) =>
+      new Promise<void>((resolve) => {
+        let started = false;
+        const react = async () => {
+          await sleep(Math.random() * REFETCH_SPREAD_MS); // as public/js/quiz-student.js does
+          const current = await requestJson(base, "GET", `/api/v1/quizzes/${quizId}/current`, tokens[i]!);
+          currentLatencies.push(current.ms);
+          if (current.status !== 200 || current.body.state !== "asking") {
+            failures.push(`student ${i + 1}: current ${current.status} ${current.body.state}`);
+            return;
+          }
+          if (current.body.key !== null) failures.push(`student ${i + 1}: key before the reveal`);
+          await sleep(300 + Math.random() * (input.spreadSeconds * 1000 - 300));
+          firstSent = Math.min(firstSent, performance.now());
+          const answers = answerFor((current.body.data as { x: number[] }).x, i);
+          const r = await requestJson(base, "POST", `/api/v1/quizzes/${quizId}/answers`, tokens[i]!, { index: 0, answers });
+          answerLatencies.push(r.ms);
+          lastAcked = Math.max(lastAcked, performance.now());
+          if (r.status === 201 && r.body.accepted === true) acknowledged++;
+          else failures.push(`student ${i + 1}: answer ${r.status} ${JSON.stringify(r.body)}`);
+        };
+        stream.on((e) => {
+          if (!started && e.event === "state" && e.data.state === "asking") {
+            started = true;
+            react().then(resolve, (err) => {
+              failures.push(`student ${i + 1}: ${String(err)}`);
+              resolve();
+            });
+          }
+        });
+      }),
+  );
+  const next = await requestJson(base, "POST", `/api/v1/quizzes/${quizId}/next`, t);
+  if (next.status !== 200) throw new Error(`next: ${next.status}`);
+  await Promise.race([Promise.all(done), sleep(input.spreadSeconds * 1000 + 30_000)]);
+  const sseSawQuestion = streams.filter((s) => s.events.some((e) => e.data.state === "asking")).length;
+
+  await sleep(600); // the presenter's count is throttled to 4 updates a second
+  const counts = presenter.events.filter((e) => e.event === "count");
+  const presenterLastCount = counts.length ? (counts[counts.length - 1]!.data.responses as number) : -1;
+  const results = await requestJson(base, "GET", `/api/v1/quizzes/${quizId}/results`, t);
+  const resultsResponses = results.body.questions?.[0]?.responses ?? -1;
+
+  const sseHeldAtReveal = streams.filter((s) => s.open).length;
+  const revealAt = performance.now();
+  const revealed = await requestJson(base, "POST", `/api/v1/quizzes/${quizId}/reveal`, t);
+  if (revealed.status !== 200) failures.push(`reveal: ${revealed.status}`);
+  const sawReveal = () => streams.filter((s) => s.events.some((e) => e.data.state === "revealed")).length;
+  for (let w = 0; w < 400 && sawReveal() < streams.length; w++) await sleep(25);
+  const revealTimes = streams.map((s) => s.events.find((e) => e.data.state === "revealed")?.at ?? Infinity);
+  const sseSawReveal = sawReveal();
+  const revealFanoutMs = Math.max(...revealTimes.filter(Number.isFinite)) - revealAt;
+
+  for (const s of streams) s.close();
+  presenter.close();
+  agent.destroy();
+  return {
+    quizId,
+    answerLatencies,
+    currentLatencies,
+    acknowledged,
+    failures,
+    sseOpened,
+    sseHeldAtReveal,
+    sseSawQuestion,
+    sseSawReveal,
+    revealFanoutMs,
+    presenterLastCount,
+    resultsResponses,
+    answerWindowMs: lastAcked - firstSent,
+    setupMs: { roster: rosterMs, tokens: tokensMs, join: joinMs, streams: streamsMs },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server (main thread) and the report.
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+async function main(): Promise<void> {
+  const students = Number(arg("students", "300"));
+  const spreadSeconds = Number(arg("spread", "4"));
+  const sync = arg("sync", "FULL").toUpperCase();
+  const json = process.argv.includes("--json");
+  if (!Number.isInteger(students) || students < 1 || students > 2000) throw new Error("--students must be 1..2000");
+  if (!(spreadSeconds >= 0.5 && spreadSeconds <= 60)) throw new Error("--spread must be 0.5..60 seconds");
+  if (sync !== "FULL" && sync !== "NORMAL") throw new Error("--sync must be FULL or NORMAL");
+
+  const workDir = path.join(projectRoot, ".tmp", `bench-quiz-${process.pid}`);
+  fs.rmSync(workDir, { recursive: true, force: true });
+  fs.mkdirSync(workDir, { recursive: true });
+  const dbFile = path.join(workDir, "quiz-load.db");
+  const config = loadConfig({
+    NODE_ENV: "production",
+    SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
+    PORT: "0",
+    DATABASE_URL: `file:${dbFile}`,
+    LIKELY_DEMO: "1",
+    LIKELY_DEMO_PASSWORD: PASSWORD,
+    LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0",
+    LIKELY_SQLITE_SYNCHRONOUS: sync,
+  });
+  const running = await start(config, () => {});
+  const url = running.url.replace("localhost", "127.0.0.1");
+  let result: ClientResult;
+  try {
+    result = await new Promise<ClientResult>((resolve, reject) => {
+      const worker = new Worker(__filename, { workerData: { url, students, spreadSeconds } satisfies ClientInput });
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.once("exit", (code) => code !== 0 && reject(new Error(`class worker exited with ${code}`)));
+    });
+    const quiz = (await selectOptionalQuiz(running.db, result.quizId))!;
+    const stored = await countQuizResponses(running.db, quiz.items[0]!.id);
+    report(result, stored, { students, spreadSeconds, sync, json });
+  } finally {
+    await running.close();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function report(r: ClientResult, stored: number, o: { students: number; spreadSeconds: number; sync: string; json: boolean }): void {
+  const answers = [...r.answerLatencies].sort((a, b) => a - b);
+  const current = [...r.currentLatencies].sort((a, b) => a - b);
+  const lost = o.students - Math.min(r.acknowledged, stored, r.presenterLastCount, r.resultsResponses);
+  const figures = {
+    students: o.students,
+    sqliteSynchronous: o.sync,
+    answers: {
+      acknowledged: r.acknowledged,
+      stored,
+      countedByPresenter: r.presenterLastCount,
+      countedByResults: r.resultsResponses,
+      lost,
+      windowSeconds: r.answerWindowMs / 1000,
+      ratePerSecond: r.acknowledged / (r.answerWindowMs / 1000),
+      latencyMs: { p50: percentile(answers, 50), p95: percentile(answers, 95), p99: percentile(answers, 99), max: answers[answers.length - 1] ?? NaN },
+    },
+    questionFetchMs: { p50: percentile(current, 50), p99: percentile(current, 99), max: current[current.length - 1] ?? NaN },
+    sse: {
+      opened: r.sseOpened,
+      heldAtReveal: r.sseHeldAtReveal,
+      sawQuestion: r.sseSawQuestion,
+      sawReveal: r.sseSawReveal,
+      revealFanoutMs: r.revealFanoutMs,
+    },
+    setupSeconds: {
+      rosterImport: r.setupMs.roster / 1000,
+      tokens: r.setupMs.tokens / 1000,
+      join: r.setupMs.join / 1000,
+      openStreams: r.setupMs.streams / 1000,
+    },
+    failures: r.failures.slice(0, 10),
+  };
+  const ok = lost === 0 && r.failures.length === 0 && r.sseSawReveal === o.students && r.sseHeldAtReveal === o.students;
+  if (o.json) {
+    console.log(JSON.stringify({ ...figures, ok }, null, 2));
+  } else {
+    const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "n/a");
+    const a = figures.answers;
+    console.log(`Live quiz load: ${o.students} students, answers spread over ~${o.spreadSeconds} s, SQLite synchronous=${o.sync}`);
+    console.log(`  setup: roster import ${f(figures.setupSeconds.rosterImport)} s, ${o.students} tokens ${f(figures.setupSeconds.tokens)} s, join ${f(figures.setupSeconds.join)} s, ${o.students} streams ${f(figures.setupSeconds.openStreams)} s`);
+    console.log(`  answers: ${a.acknowledged} acknowledged, ${a.stored} stored, presenter counted ${a.countedByPresenter}, results ${a.countedByResults}; lost ${a.lost}`);
+    console.log(`  answer latency: p50 ${f(a.latencyMs.p50)} ms, p95 ${f(a.latencyMs.p95)} ms, p99 ${f(a.latencyMs.p99)} ms, max ${f(a.latencyMs.max)} ms over ${f(a.windowSeconds)} s (${f(a.ratePerSecond)}/s)`);
+    console.log(`  target p99 < ${TARGET_P99_MS} ms: ${a.latencyMs.p99 < TARGET_P99_MS ? "met" : "NOT met"}`);
+    console.log(`  question fetch (GET current): p50 ${f(figures.questionFetchMs.p50)} ms, p99 ${f(figures.questionFetchMs.p99)} ms`);
+    console.log(`  SSE: ${r.sseOpened} opened, ${r.sseHeldAtReveal} held at the reveal, ${r.sseSawQuestion} saw the question, ${r.sseSawReveal} received the reveal (all within ${f(r.revealFanoutMs)} ms)`);
+    if (r.failures.length) console.log(`  failures (${r.failures.length}):\n    ${figures.failures.join("\n    ")}`);
+    console.log(ok ? "OK: every answer stored and counted, every stream got the reveal" : "FAILED: answers lost or streams missed the reveal");
+  }
+  if (!ok) process.exitCode = 1;
+}
+
+if (isMainThread) {
+  main().catch((err) => {
+    console.error(`quiz-load: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+} else {
+  runClass(workerData as ClientInput).then(
+    (r) => parentPort!.postMessage(r),
+    (err) => {
+      throw err;
+    },
+  );
+}
