@@ -31,7 +31,12 @@ export function keyFormats(key: Record<string, unknown>, data: unknown): string[
   return [...forms];
 }
 
-/** The key forms found in a response body (empty when nothing leaks). */
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * The key forms found in a response body (empty when nothing leaks). A form counts only as a whole
+ * number: "0.1667" inside an SVG coordinate "30.16671" is not the key 1/6.
+ */
 export function leakedForms(body: string, key: Record<string, unknown>, data: unknown): string[] {
-  return keyFormats(key, data).filter((f) => body.includes(f));
+  return keyFormats(key, data).filter((f) => new RegExp(`(?<![0-9.])${escapeRegExp(f)}(?![0-9])`).test(body));
 }
