@@ -1,4 +1,12 @@
 /**
+ * A pivot below this fraction of its diagonal entry counts as zero. The squared pivot of row r is
+ * A_rr (1 - R^2), R^2 being how well coordinate r is predicted linearly from the earlier ones, so the
+ * test does not depend on the scale of the coordinates; below 1e-12 the matrix is singular up to
+ * rounding (a full covariance of d points in d dimensions, say) and its log-determinant is noise.
+ */
+const PIVOT_RTOL = 1e-12;
+
+/**
  * Cholesky factorization A = L L^T of a symmetric d x d matrix, reading only A's lower triangle.
  * a, l: d x d, flat row-major at the given offsets; the strict upper triangle of l is set to 0.
  * @returns false when A is not (numerically) positive definite; l is then unspecified.
@@ -12,7 +20,7 @@ export function cholesky(a: Float64Array, aOff: number, d: number, l: Float64Arr
       let s = a[aOff + r * d + c];
       for (let m = 0; m < c; m++) s -= l[rowR + m] * l[rowC + m];
       if (r === c) {
-        if (!(s > 0) || !Number.isFinite(s)) return false;
+        if (!(s > PIVOT_RTOL * a[aOff + r * d + r]) || !Number.isFinite(s)) return false;
         l[rowR + r] = Math.sqrt(s);
       } else {
         l[rowR + c] = s / l[rowC + c];

@@ -7,6 +7,7 @@
  * nothing user-supplied is ever evaluated.
  */
 import { type CovarianceType, PASS_KERNELS, type PassKernel, statsStride } from "./em-kernels";
+import { expNeg, expNegSource, TWO_POW_J64, TWO_POW_NEG } from "./exp-neg";
 
 /**
  * Longest generated source that is used. V8's optimizing compiler skips functions whose bytecode is
@@ -16,6 +17,9 @@ import { type CovarianceType, PASS_KERNELS, type PassKernel, statsStride } from 
  */
 const MAX_SOURCE_LENGTH = 62_000;
 
+/** Up to this many components the generated kernels write expNeg out in place. */
+const INLINE_EXP_MAX_K = 4;
+
 /**
  * What a pass does besides the log-likelihood: nothing, accumulate the statistics around the means
  * ("stats") or around inp.shift ("stats-shifted", the rare refinement pass), or write responsibilities.
@@ -24,6 +28,14 @@ export type PassOp = "loglik" | "stats" | "stats-shifted" | "resp";
 
 /** The ops in a fixed order, so threads can name them by index. */
 export const PASS_OPS: readonly PassOp[] = ["loglik", "stats", "stats-shifted", "resp"];
+
+/**
+ * Points per Math.log: a product of sums in [1, k] stays below e^700 (no overflow), and at most
+ * 256 factors keep its rounding (256 eps relative) far below what EM's tolerances see.
+ */
+function logBatch(k: number): number {
+  return k === 1 ? 256 : Math.min(256, Math.floor(700 / Math.log(k)));
+}
 
 /** Lower-triangle index pairs (a, b), b <= a. */
 function lower(d: number): [number, number][] {
@@ -62,7 +74,7 @@ export function kernelSource(type: CovarianceType, d: number, k: number, passOp:
       else for (const [a, b] of tri) emit(`let b${j}_${a}_${b} = 0;`);
     }
   }
-  emit("let ll = 0;");
+  emit("let ll = 0, llMax = 0, product = 1, inBatch = 0;");
   emit(`for (let i = start, o = start * ${d}; i < end; i++, o += ${d}) {`);
   for (const t of T) emit(`const x${t} = x[o + ${t}];`);
   // E-step: l_j = ln w_j N(x | j).
@@ -83,9 +95,18 @@ export function kernelSource(type: CovarianceType, d: number, k: number, passOp:
   for (const j of J.slice(1)) emit(`if (l${j} > max) max = l${j};`);
   // No guard for max = -Infinity (no component can have produced x): every e_j is then 1 and ll
   // becomes -Infinity, which the caller reports; a branch here would slow every point down.
-  for (const j of J) emit(`const e${j} = l${j} === max ? 1 : Math.exp(l${j} - max);`);
+  // expNeg written out in place for few components (V8 might not inline the call); with many, the
+  // call keeps the kernel small enough for the optimizing compiler.
+  for (const j of J) {
+    if (k <= INLINE_EXP_MAX_K) emit(`let e${j} = 1;\nif (l${j} !== max) {\n${expNegSource(`l${j} - max`, `e${j}`, `t${j}`)}\n}`);
+    else emit(`const e${j} = l${j} === max ? 1 : expNeg(l${j} - max);`);
+  }
   emit(`const sum = ${J.map((j) => `e${j}`).join(" + ")};`);
-  emit("ll += max + Math.log(sum);");
+  // ln p(x) = max + ln sum; the logs of a batch of sums (each in [1, k]) are taken as one log of
+  // their product, which cannot overflow: one Math.log per LOG_BATCH points.
+  emit("llMax += max;");
+  emit("product *= sum;");
+  emit(`if (++inBatch === ${logBatch(k)}) { ll += Math.log(product); product = 1; inBatch = 0; }`);
   emit("const inv = 1 / sum;");
   if (op === "resp") {
     emit(`const ro = i * ${k};`);
@@ -121,7 +142,7 @@ export function kernelSource(type: CovarianceType, d: number, k: number, passOp:
       else for (const [a, b] of tri) emit(`acc[${base + 1 + d + a * d + b}] += b${j}_${a}_${b};`);
     }
   }
-  emit("return ll;");
+  emit("return llMax + ll + Math.log(product);");
   return out.join("\n");
 }
 
@@ -136,10 +157,16 @@ export function passKernel(type: CovarianceType, d: number, k: number, op: PassO
   let kernel = cache.get(key);
   if (kernel === undefined) {
     const source = kernelSource(type, d, k, op);
-    kernel = source.length <= MAX_SOURCE_LENGTH ? (new Function("inp", "start", "end", "acc", "resp", source) as PassKernel) : genericKernel(type, op);
+    kernel = source.length <= MAX_SOURCE_LENGTH ? compile(source) : genericKernel(type, op);
     cache.set(key, kernel);
   }
   return kernel;
+}
+
+/** Compiles a kernel body, with expNeg and its tables in scope. */
+function compile(body: string): PassKernel {
+  const make = new Function("expNeg", "TWO_POW_J64", "TWO_POW_NEG", `return function pass(inp, start, end, acc, resp) {\n${body}\n};`);
+  return make(expNeg, TWO_POW_J64, TWO_POW_NEG) as PassKernel;
 }
 
 function genericKernel(type: CovarianceType, op: PassOp): PassKernel {

@@ -11,6 +11,7 @@
  *                         diag:      sum_i r_ij (x_t(i) - c_jt)^2          (d)
  *                         full:      sum_i r_ij (x(i) - c_j)(x(i) - c_j)^T (d x d, lower triangle only)
  */
+import { expNeg } from "./exp-neg";
 
 export type CovarianceType = "spherical" | "diag" | "full";
 
@@ -51,7 +52,8 @@ export function statsStride(type: CovarianceType, d: number): number {
 /*
  * Each kernel: for point i, lp_j = logConst_j - q_ij / 2 with q_ij the squared Mahalanobis distance;
  * with m = max_j lp_j, e_j = exp(lp_j - m) (the arg max needs no exp), s = sum_j e_j:
- * ln p(x(i)) = m + ln s and r_ij = e_j / s. One exp per component but the largest, one log per point.
+ * ln p(x(i)) = m + ln s and r_ij = e_j / s. One exp per component but the largest (expNeg, not
+ * Math.exp: see exp-neg.ts), one log per point.
  */
 
 function passSpherical(inp: PassInput, start: number, end: number, acc: Float64Array | null, resp: Float64Array | null): number {
@@ -81,7 +83,7 @@ function passSpherical(inp: PassInput, start: number, end: number, acc: Float64A
     if (max === -Infinity) max = 0;
     let sum = 0;
     for (let j = 0; j < k; j++) {
-      const e = j === jmax ? 1 : Math.exp(lp[j] - max);
+      const e = j === jmax ? 1 : expNeg(lp[j] - max);
       lp[j] = e;
       sum += e;
     }
@@ -132,7 +134,7 @@ function passSpherical2(inp: PassInput, start: number, end: number, acc: Float64
     if (max === -Infinity) max = 0;
     let sum = 0;
     for (let j = 0; j < k; j++) {
-      const e = j === jmax ? 1 : Math.exp(lp[j] - max);
+      const e = j === jmax ? 1 : expNeg(lp[j] - max);
       lp[j] = e;
       sum += e;
     }
@@ -180,7 +182,7 @@ function passDiag(inp: PassInput, start: number, end: number, acc: Float64Array 
     if (max === -Infinity) max = 0;
     let sum = 0;
     for (let j = 0; j < k; j++) {
-      const e = j === jmax ? 1 : Math.exp(lp[j] - max);
+      const e = j === jmax ? 1 : expNeg(lp[j] - max);
       lp[j] = e;
       sum += e;
     }
@@ -239,7 +241,7 @@ function passFull(inp: PassInput, start: number, end: number, acc: Float64Array 
     if (max === -Infinity) max = 0;
     let sum = 0;
     for (let j = 0; j < k; j++) {
-      const e = j === jmax ? 1 : Math.exp(lp[j] - max);
+      const e = j === jmax ? 1 : expNeg(lp[j] - max);
       lp[j] = e;
       sum += e;
     }
@@ -290,7 +292,7 @@ function passFull2(inp: PassInput, start: number, end: number, acc: Float64Array
     if (max === -Infinity) max = 0;
     let sum = 0;
     for (let j = 0; j < k; j++) {
-      const e = j === jmax ? 1 : Math.exp(lp[j] - max);
+      const e = j === jmax ? 1 : expNeg(lp[j] - max);
       lp[j] = e;
       sum += e;
     }

@@ -80,13 +80,18 @@ function det(m: number[][]): number {
 
 /**
  * Whether a component has collapsed onto (nearly) one point or a lower-dimensional set: its
- * geometric-mean variance is below 1e-8 (the data's jitter alone gives about 1e-5). Its likelihood
- * then grows without bound and rounding dominates, in any implementation.
+ * geometric-mean variance is below 1e-8 (the data's jitter alone gives about 1e-5), or its
+ * covariance is nearly singular (det / product of the variances below 1e-9). Its likelihood then
+ * grows without bound and rounding dominates, in any implementation.
  */
 function collapsed(result: ReturnType<typeof gmmEm>): boolean {
-  const spreads = result.covariances
-    ? result.covariances.map((c) => Math.abs(det(c)) ** (1 / c.length))
-    : (result.variances as (number | number[])[]).map((v) => (Array.isArray(v) ? v.reduce((a, b) => a * b, 1) ** (1 / v.length) : v));
+  if (result.covariances) {
+    return result.covariances.some((c) => {
+      const variances = c.map((row, a) => row[a]);
+      return Math.min(...variances) < 1e-8 || det(c) / variances.reduce((a, b) => a * b, 1) < 1e-9;
+    });
+  }
+  const spreads = (result.variances as (number | number[])[]).map((v) => (Array.isArray(v) ? Math.min(...v) : v));
   return Math.min(...spreads) < 1e-8;
 }
 
