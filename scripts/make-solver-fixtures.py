@@ -291,6 +291,12 @@ def em_cases():
                 init = make_init(x, ct, k)
                 cases.append(em_case(f"{ct}-d{d}-k{k}-one-iteration", x, ct, init, 1, 0.0, with_resp=d <= 2))
                 cases.append(em_case(f"{ct}-d{d}-k{k}-run", x, ct, init, 80, 1e-5, reg=1e-6 if k == 4 else 0.0))
+    # Larger shapes (the benchmark's d = 10, k = 8): one iteration and ten.
+    for ct in ("spherical", "diag", "full"):
+        x, _ = mixture_data(300, 10, 8)
+        init = make_init(x, ct, 8)
+        cases.append(em_case(f"{ct}-d10-k8-one-iteration", x, ct, init, 1, 0.0, reg=1e-6))
+        cases.append(em_case(f"{ct}-d10-k8-10-iterations", x, ct, init, 10, 0.0, reg=1e-6))
     # A component initialised far from every point loses all of them: sklearn's 10 eps keeps nk > 0
     # and regCovar keeps its variance positive.
     for ct in ("spherical", "diag", "full"):
