@@ -46,6 +46,20 @@
     });
   }
 
+  function renderSummary(rows) {
+    var body = $("ended-summary").querySelector("tbody");
+    body.textContent = "";
+    rows.forEach(function (q) {
+      body.appendChild(
+        Q.el("tr", null, [
+          Q.el("td", { text: q.index + 1 + ". " + q.title }),
+          Q.el("td", { className: "num", text: String(q.responses) }),
+          Q.el("td", { className: "num", text: q.shareCorrect === null ? "–" : Math.round(q.shareCorrect * 100) + "%" }),
+        ]),
+      );
+    });
+  }
+
   function apply(s) {
     state = s;
     Q.noteServerTime(s.serverTime);
@@ -72,11 +86,12 @@
     $("waiting-kicker").textContent = st === "draft" ? "Not started yet" : "Get ready";
 
     var reveal = s.reveal;
-    var showReveal = st === "revealed" || (st === "ended" && !!reveal);
+    var showReveal = st === "revealed";
     show("stage-waiting", st === "draft" || st === "waiting");
     show("stage-question", st === "asking" || st === "closed");
     show("stage-reveal", showReveal);
-    show("stage-ended", st === "ended" && !reveal);
+    show("stage-ended", st === "ended");
+    if (st === "ended") renderSummary(s.summary || []);
     $("present-body").classList.toggle("is-reveal", showReveal);
 
     if (s.question && shownQuestion !== s.index) {

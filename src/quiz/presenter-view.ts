@@ -31,8 +31,8 @@ export function presenterView(state: PresenterState) {
     joinHost: host,
     showWaiting: s === "draft" || s === "waiting",
     showQuestion: s === "asking" || s === "closed",
-    showReveal: s === "revealed" || (s === "ended" && reveal !== null),
-    showEnded: s === "ended" && reveal === null,
+    showReveal: s === "revealed",
+    showEnded: s === "ended",
     showCountdown: s === "asking" || s === "closed",
     countdown: formatCountdown(s === "asking" ? left : 0),
     canStart: s === "draft",
@@ -42,6 +42,11 @@ export function presenterView(state: PresenterState) {
     nextLabel: state.index < 0 ? "First question" : "Next question",
     sharePercent: reveal && reveal.shareCorrect !== null ? `${Math.round(reveal.shareCorrect * 100)}%` : "–",
     revealCaption: reveal ? revealCaption(reveal.responses, reveal.histogram.offChart) : "",
+    summary: (state.summary ?? []).map((q) => ({
+      ...q,
+      number: q.index + 1,
+      share: q.shareCorrect === null ? "–" : `${Math.round(q.shareCorrect * 100)}%`,
+    })),
   };
 }
 

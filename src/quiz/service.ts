@@ -398,6 +398,8 @@ export type PresenterState = QuizStatus & {
   responses: number;
   question: { exercise: string; title: string; html: string } | null;
   reveal: (QuestionResults & { histogramSvg: string; correctLabel: string; correctValue: string | null }) | null;
+  /** When the quiz has ended: each asked question's answers and share correct. */
+  summary: { index: number; title: string; responses: number; shareCorrect: number | null }[] | null;
 };
 
 export async function presenterState(deps: QuizDeps, quiz: QuizRecord, origin: string): Promise<PresenterState> {
@@ -420,8 +422,17 @@ export async function presenterState(deps: QuizDeps, quiz: QuizRecord, origin: s
       };
     }
   }
+  let summary: PresenterState["summary"] = null;
+  if (quiz.state === "ended") {
+    summary = [];
+    for (let i = 0; i <= quiz.currentIndex && i < quiz.items.length; i++) {
+      const r = await questionResults(deps, quiz, i);
+      summary.push({ index: i, title: r.title, responses: r.responses, shareCorrect: r.shareCorrect });
+    }
+  }
   return {
     ...status,
+    summary,
     joinCode: quiz.joinCode,
     joinUrl: url,
     qrSvg: url ? await qrSvg(url) : null,

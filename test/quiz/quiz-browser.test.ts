@@ -72,6 +72,9 @@ test("presenter and two phones: join by code, answer, reveal with histogram and 
   expect(joinHref).toMatch(/\/quiz\?code=[A-Z0-9]{6}$/);
   expect(await presenter.locator("#qr svg.qr-code").count()).toBe(1);
   await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-waiting-1920.png") });
+  await presenter.setViewportSize({ width: 1280, height: 720 });
+  await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-waiting-1280.png") });
+  await presenter.setViewportSize(PROJECTOR);
 
   // Two phones follow the QR link, sign in, and join.
   const phones = await Promise.all([newPage(PHONE, true), newPage(PHONE, true)]);
@@ -84,6 +87,7 @@ test("presenter and two phones: join by code, answer, reveal with histogram and 
       await phone.waitForSelector("#status:has-text('You have joined')");
     }),
   );
+  await phones[0]!.screenshot({ path: path.join(SCREENS, "quiz-phone-joined-390.png") });
   await presenter.waitForSelector("#joined-big:text-is('2')");
 
   // First question: both phones see it; the countdown runs from the server's closesAt.
@@ -97,12 +101,16 @@ test("presenter and two phones: join by code, answer, reveal with histogram and 
   const v = toVariantRecord((await selectOptionalQuizVariant(server.db, quiz.items[0]!.id, null))!);
   const mistake = variantMistakes(v).find((m) => m.answers.variance !== undefined)!;
 
-  // Student 1 answers right; student 2 with a diagnosed mistake (after an unreadable first try).
+  // Student 1 answers right, through a dropped network; student 2 with a diagnosed mistake (after an unreadable first try).
   const [right, wrong] = phones as [Page, Page];
   await right.fill("#part-mean", String(v.key.mean));
   await right.fill("#part-variance", String(v.key.variance));
+  await right.screenshot({ path: path.join(SCREENS, "quiz-phone-question-390.png") });
+  await right.context().setOffline(true);
   await right.click("#send");
-  await right.waitForSelector("#status:has-text('Received')");
+  await right.waitForSelector("#status:has-text('Not sent yet')");
+  await right.context().setOffline(false);
+  await right.waitForSelector("#status:has-text('Received')", { timeout: 10_000 });
   expect(await right.locator("#send").isHidden()).toBe(true);
 
   await wrong.fill("#part-mean", "1,5");
@@ -118,6 +126,9 @@ test("presenter and two phones: join by code, answer, reveal with histogram and 
 
   await presenter.waitForSelector("#responses:text-is('2')");
   await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-question-1920.png") });
+  await presenter.setViewportSize({ width: 1280, height: 720 });
+  await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-question-1280.png") });
+  await presenter.setViewportSize(PROJECTOR);
 
   // A refresh resumes where the student was: the answer is shown, read-only, as received.
   await wrong.reload();
@@ -143,4 +154,23 @@ test("presenter and two phones: join by code, answer, reveal with histogram and 
   await wrong.waitForSelector(".verdict-partly");
   expect(await wrong.textContent("[data-part='variance'] .feedback")).toContain(mistake.message);
   await wrong.screenshot({ path: path.join(SCREENS, "quiz-phone-revealed-390.png"), fullPage: true });
+
+  // End (confirmed): the projector sums up, the phones show the points.
+  presenter.once("dialog", (d) => void d.accept());
+  await presenter.keyboard.press("e");
+  await presenter.waitForSelector("#stage-ended:not([hidden]) #ended-summary td");
+  expect((await presenter.locator("#ended-summary tbody tr").allInnerTexts()).map((r) => r.replace(/\s+/g, " ").trim())).toEqual([
+    expect.stringMatching(/^1\. .* 2 50%$/),
+  ]);
+  await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-ended-1280.png") });
+  await right.waitForSelector("#summary:not([hidden]) .summary-score:has-text('1 of 2')");
+  await wrong.waitForSelector("#summary:not([hidden]) .summary-score:has-text('0.5 of 2')");
+
+  // The results page and the course's quiz list (instructor, laptop size).
+  await presenter.setViewportSize({ width: 1366, height: 768 });
+  await presenter.click("text=Open the results");
+  await presenter.waitForSelector("table td:has-text('student2@example.edu')");
+  await presenter.screenshot({ path: path.join(SCREENS, "quiz-results-1366.png"), fullPage: true });
+  await presenter.goto(`${server.url}/courses/${courses[0]!.id}/quizzes`);
+  await presenter.screenshot({ path: path.join(SCREENS, "quiz-list-1366.png"), fullPage: true });
 }, 45_000);
