@@ -10,12 +10,13 @@ import { type CovarianceType, PASS_KERNELS, type PassKernel, statsStride } from 
 import { expNeg, expNegSource, TWO_POW_J64, TWO_POW_NEG } from "./exp-neg";
 
 /**
- * Longest generated source that is used. V8's optimizing compiler skips functions whose bytecode is
- * too large (measured here with Node 20: kernels of 60-72 KB of source are optimized, of 78 KB and
- * more are not and run about 7x slower than the generic loops), so larger shapes use the loops.
- * Full covariances with d = 10 and k = 8 give 58 KB.
+ * Longest generated source that is used; larger shapes run the generic loops. Measured with Node 20
+ * on whole `likely solve` processes (30 iterations, n = 100,000): kernels up to about 12 KB of source
+ * (full covariances with d = 5, k = 4; d = 2 with k = 8) compile in milliseconds and run up to twice
+ * as fast as the loops, while 20-60 KB ones (d = 5, k = 8; d = 10, k = 8) spend seconds in V8's
+ * optimizing compiler and hundreds of MB on it, and V8 does not optimize them at all past ~75 KB.
  */
-const MAX_SOURCE_LENGTH = 62_000;
+const MAX_SOURCE_LENGTH = 12_000;
 
 /** Up to this many components the generated kernels write expNeg out in place. */
 const INLINE_EXP_MAX_K = 4;
