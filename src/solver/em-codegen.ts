@@ -147,18 +147,75 @@ export function kernelSource(type: CovarianceType, d: number, k: number, passOp:
   return out.join("\n");
 }
 
+/**
+ * The source of a kernel with the coordinates unrolled but a loop over the components: parameters
+ * and statistics stay in the arrays (at offsets the loop hoists), so the source grows with d^2 only.
+ * For shapes whose fully unrolled kernel is too large (full covariances with d = 10, k = 8, say).
+ */
+export function loopedKernelSource(type: CovarianceType, d: number, k: number, passOp: PassOp): string {
+  const separateShift = passOp === "stats-shifted";
+  const op = separateShift ? "stats" : passOp;
+  const T = range(d);
+  const tri = lower(d);
+  const p = type === "spherical" ? 1 : type === "diag" ? d : d * d;
+  const stride = statsStride(type, d);
+  const out: string[] = ['"use strict";', "const x = inp.x, means = inp.means, shift = inp.shift, logConst = inp.logConst, prec = inp.prec;"];
+  const emit = (line: string) => out.push(line);
+  emit(`const lp = new Float64Array(${k});`);
+  emit("let ll = 0, llMax = 0, product = 1, inBatch = 0;");
+  emit(`for (let i = start, o = start * ${d}; i < end; i++, o += ${d}) {`);
+  for (const t of T) emit(`const x${t} = x[o + ${t}];`);
+  emit("let max = -Infinity;");
+  emit(`for (let j = 0, mo = 0, po = 0; j < ${k}; j++, mo += ${d}, po += ${p}) {`);
+  for (const t of T) emit(`const v${t} = x${t} - means[mo + ${t}];`);
+  if (type === "spherical") emit(`const l = logConst[j] - 0.5 * prec[po] * (${T.map((t) => `v${t} * v${t}`).join(" + ")});`);
+  else if (type === "diag") emit(`const l = logConst[j] - 0.5 * (${T.map((t) => `v${t} * v${t} * prec[po + ${t}]`).join(" + ")});`);
+  else {
+    for (const a of T) emit(`const y${a} = ${range(a + 1).map((b) => `prec[po + ${a * d + b}] * v${b}`).join(" + ")};`);
+    emit(`const l = logConst[j] - 0.5 * (${T.map((a) => `y${a} * y${a}`).join(" + ")});`);
+  }
+  emit("lp[j] = l;");
+  emit("if (l > max) max = l;");
+  emit("}");
+  emit("let sum = 0;");
+  emit(`for (let j = 0; j < ${k}; j++) { const e = lp[j] === max ? 1 : expNeg(lp[j] - max); lp[j] = e; sum += e; }`);
+  emit("llMax += max;");
+  emit("product *= sum;");
+  emit(`if (++inBatch === ${logBatch(k)}) { ll += Math.log(product); product = 1; inBatch = 0; }`);
+  emit("const inv = 1 / sum;");
+  if (op === "resp") emit(`for (let j = 0, ro = i * ${k}; j < ${k}; j++) resp[ro + j] = lp[j] * inv;`);
+  if (op === "stats") {
+    const center = separateShift ? "shift" : "means";
+    emit(`for (let j = 0, mo = 0, a = 0; j < ${k}; j++, mo += ${d}, a += ${stride}) {`);
+    emit("const r = lp[j] * inv;");
+    for (const t of T) emit(`const u${t} = x${t} - ${center}[mo + ${t}];`);
+    for (const t of T) emit(`const g${t} = r * u${t};`);
+    emit("acc[a] += r;");
+    for (const t of T) emit(`acc[a + ${1 + t}] += g${t};`);
+    if (type === "spherical") emit(`acc[a + ${1 + d}] += r * (${T.map((t) => `u${t} * u${t}`).join(" + ")});`);
+    else if (type === "diag") for (const t of T) emit(`acc[a + ${1 + d + t}] += g${t} * u${t};`);
+    else for (const [a, b] of tri) emit(`acc[a + ${1 + d + a * d + b}] += g${a} * u${b};`);
+    emit("}");
+  }
+  emit("}");
+  emit("return llMax + ll + Math.log(product);");
+  return out.join("\n");
+}
+
 const cache = new Map<string, PassKernel>();
 
 /**
- * The kernel of one pass op for a shape: generated and compiled once per process when its source is
- * short enough to be optimized, otherwise the generic loops of em-kernels.ts.
+ * The kernel of one pass op for a shape, compiled once per process: fully unrolled when its source
+ * is short, else unrolled over the coordinates only, else (very large d) the generic loops of
+ * em-kernels.ts.
  */
 export function passKernel(type: CovarianceType, d: number, k: number, op: PassOp): PassKernel {
   const key = `${type}/${d}/${k}/${op}`;
   let kernel = cache.get(key);
   if (kernel === undefined) {
-    const source = kernelSource(type, d, k, op);
-    kernel = source.length <= MAX_SOURCE_LENGTH ? compile(source) : genericKernel(type, op);
+    const unrolled = kernelSource(type, d, k, op);
+    const looped = unrolled.length <= MAX_SOURCE_LENGTH ? unrolled : loopedKernelSource(type, d, k, op);
+    kernel = looped.length <= MAX_SOURCE_LENGTH ? compile(looped) : genericKernel(type, op);
     cache.set(key, kernel);
   }
   return kernel;

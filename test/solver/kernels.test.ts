@@ -2,7 +2,7 @@
  * The generated (unrolled) pass kernels against the generic loop kernels: same log-likelihood,
  * statistics and responsibilities for every op, including statistics around a separate shift.
  */
-import { kernelSource, PASS_OPS, passKernel } from "../../src/solver/em-codegen";
+import { kernelSource, loopedKernelSource, PASS_OPS, passKernel } from "../../src/solver/em-codegen";
 import { allocatePassArrays, type CovarianceType, PASS_KERNELS, type PassInput, statsStride } from "../../src/solver/em-kernels";
 import { preparePass } from "../../src/solver/mixture";
 import { createRng } from "../../src/solver/random";
@@ -37,8 +37,9 @@ const SHAPES: [CovarianceType, number, number][] = [
   ["full", 1, 2],
   ["full", 2, 3],
   ["full", 5, 4],
-  ["full", 5, 8], // too large to unroll: passKernel falls back to the loops
+  ["full", 5, 8], // too large to unroll fully: unrolled over the coordinates, looped over components
   ["full", 10, 8],
+  ["full", 18, 2], // too large even so: the generic loops
 ];
 
 test.each(SHAPES)("%s d=%i k=%i: every op agrees with the generic kernel", (type, d, k) => {
@@ -63,7 +64,9 @@ test.each(SHAPES)("%s d=%i k=%i: every op agrees with the generic kernel", (type
   }
 });
 
-test("generated sources grow with the shape; full d=5 k=4 is unrolled, d=5 k=8 is past the limit", () => {
+test("which generator serves which shape (limit: 12,000 characters of source)", () => {
   expect(kernelSource("full", 5, 4, "stats").length).toBeLessThan(12_000);
   expect(kernelSource("full", 5, 8, "stats").length).toBeGreaterThan(12_000);
+  expect(loopedKernelSource("full", 10, 8, "stats").length).toBeLessThan(12_000);
+  expect(loopedKernelSource("full", 18, 2, "stats").length).toBeGreaterThan(12_000);
 });
