@@ -26,7 +26,7 @@ import Database from "better-sqlite3";
 import { projectRoot } from "../src/paths";
 import { prepareClass, type BenchClass } from "./lib/api";
 import { echoRequests, formatFigures, runLoad, submissionRequests, type LoadFigures } from "./lib/load";
-import { summarizeProfile, type ProfileSummary } from "./lib/profile";
+import { monotonicUs, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import { parseArgs } from "./lib/rng";
 import { startServerProcess } from "./lib/server-process";
 import { formatStages, measureStages, type StageTimes } from "./lib/stages";
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     const server = await startServerProcess({ env: serverEnv(dbFile, synchronous) });
     try {
       cls = await prepareClass(server.url, { password: PASSWORD, students });
+      for (const e of cls.excluded) console.log(`  ! left out variant ${e.variantId} (${e.exercise}): submitting its own key answered ${e.status}: ${e.error}`);
       await runLoad("warm-up", { url: server.url, connections, seconds: warmup, next: submissionRequests(cls.participants, `warm-${synchronous}`) });
       const before = countRows(dbFile);
       const figures = await runLoad(`Likely, synchronous=${synchronous}`, {
@@ -127,19 +128,24 @@ async function main(): Promise<void> {
     const profDir = path.join(workDir, "profile");
     const dbFile = path.join(workDir, "throughput-profile.db");
     const server = await startServerProcess({ env: serverEnv(dbFile, "FULL"), nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`] });
+    let window: [number, number] | undefined;
     try {
       const pcls = await prepareClass(server.url, { password: PASSWORD, students });
       await runLoad("warm-up", { url: server.url, connections, seconds: warmup, next: submissionRequests(pcls.participants, "pwarm") });
+      const from = monotonicUs();
       const figures = await runLoad("profiled (FULL, --cpu-prof)", { url: server.url, connections, seconds, next: submissionRequests(pcls.participants, "prof") });
+      window = [from, monotonicUs()];
       console.log(formatFigures(figures));
     } finally {
       await server.kill("SIGTERM"); // SIGTERM: the server closes and exits, so V8 writes the profile
     }
     const file = fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
     if (file) {
-      profile = summarizeProfile(path.join(profDir, file));
-      console.log(`\nCPU profile of the server under load (busy ${(profile.busyMs / 1000).toFixed(1)} s of ${(profile.totalMs / 1000).toFixed(1)} s; self time, native calls counted for their caller):`);
+      profile = summarizeProfile(path.join(profDir, file), window);
+      console.log(`\nCPU profile of the server during the measured run (busy ${(profile.busyMs / 1000).toFixed(1)} s of ${(profile.totalMs / 1000).toFixed(1)} s; self time, native calls counted for their caller):`);
       for (const r of profile.rows) console.log(`  ${r.category.padEnd(46)} ${(100 * r.share).toFixed(1).padStart(5)} %`);
+      console.log("  by package:");
+      for (const p of profile.packages) console.log(`    ${(100 * p.share).toFixed(1).padStart(5)} %  ${p.name}`);
       console.log("  top functions:");
       for (const t of profile.top.slice(0, 12)) console.log(`    ${(100 * t.share).toFixed(1).padStart(5)} %  ${t.name}`);
     } else console.log("  ! no CPU profile was written");

@@ -52,6 +52,10 @@ export type BenchClass = {
   participants: Participant[];
   /** The student tokens, one per student. */
   students: { email: string; userId: number; token: string }[];
+  /** Submissions stored while probing (one per participant kept). */
+  probesStored: number;
+  /** Variants left out because submitting their own key failed (a grading bug, not load). */
+  excluded: { exercise: string; variantId: number; status: number; error: string }[];
 };
 
 export const CORE_EXERCISES = ["bernoulli-mle", "gaussian-mle", "spherical-gaussian-mle", "gaussian-full-mle", "gmm-known-labels", "em-iteration"];
@@ -107,11 +111,19 @@ export async function prepareClass(
   });
   // Item-major order: neighbours in the list are different students, so a rotation spreads over the class.
   const itemMajor = perStudent[0]!.flatMap((_, item) => perStudent.map((variants) => variants[item]!));
-  const participants = await mapLimit(itemMajor, 8, async (p) => {
+  const all = await mapLimit(itemMajor, 8, async (p) => {
     const key = await apiExpect(base, 200, "GET", `/variants/${p.variantId}/key`, { token: instructorToken });
     return { ...p, answers: key.key as Record<string, unknown> };
   });
-  return { courseId: course.id, assignmentId, instructorToken, participants, students };
+  // One probe submission each: a variant whose own key cannot be graded (a server error) would
+  // show up as failures that have nothing to do with load or crashes, so it is left out and reported.
+  const probes = await mapLimit(all, 8, (p) =>
+    api(base, "POST", `/variants/${p.variantId}/submissions`, { token: p.token, body: { answers: p.answers, idempotencyKey: `${prefix}-probe-${p.variantId}` } }),
+  );
+  const participants = all.filter((_, i) => probes[i]!.status === 201);
+  const excluded = all.flatMap((p, i) => (probes[i]!.status === 201 ? [] : [{ exercise: p.exercise, variantId: p.variantId, status: probes[i]!.status, error: String(probes[i]!.body?.error ?? probes[i]!.body).slice(0, 200) }]));
+  if (participants.length === 0) throw new Error(`no variant could be graded: ${JSON.stringify(excluded[0])}`);
+  return { courseId: course.id, assignmentId, instructorToken, participants, students, probesStored: participants.length, excluded };
 }
 
 /**

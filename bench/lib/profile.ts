@@ -6,7 +6,7 @@
 import fs from "node:fs";
 
 type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
-type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+type CpuProfile = { nodes: ProfileNode[]; startTime: number; samples: number[]; timeDeltas: number[] };
 
 export const CATEGORIES: [string, RegExp][] = [
   ["grading (exercises/, src/grading)", /\/(exercises|src\/grading|src\/solver)\//],
@@ -20,15 +20,26 @@ export const CATEGORIES: [string, RegExp][] = [
   ["Node.js core (http, net, streams, timers)", /^node:|^internal\//],
 ];
 
-export type ProfileSummary = { totalMs: number; busyMs: number; rows: { category: string; ms: number; share: number }[]; top: { name: string; ms: number; share: number }[] };
+type Share = { name: string; ms: number; share: number };
+export type ProfileSummary = { totalMs: number; busyMs: number; rows: { category: string; ms: number; share: number }[]; packages: Share[]; top: Share[] };
 
-export function summarizeProfile(file: string): ProfileSummary {
+/** Microseconds on the clock V8 stamps profiles with (the same monotonic clock as process.hrtime). */
+export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/** Self time by area; with `window` ([from, to] in monotonicUs()), only the samples taken inside it. */
+export function summarizeProfile(file: string, window?: [number, number]): ProfileSummary {
   const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfMs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window && (at < window[0] || at > window[1])) return;
+    selfMs.set(id, (selfMs.get(id) ?? 0) + delta / 1000);
+  });
 
   const special = new Set(["(idle)", "(program)", "(garbage collector)", "(root)"]);
   const owner = (id: number): ProfileNode => {
@@ -45,6 +56,7 @@ export function summarizeProfile(file: string): ProfileSummary {
   };
   const cat = new Map<string, number>();
   const fn = new Map<string, number>();
+  const pkg = new Map<string, number>();
   let total = 0;
   for (const [id, ms] of selfMs) {
     total += ms;
@@ -52,6 +64,9 @@ export function summarizeProfile(file: string): ProfileSummary {
     const o = owner(id);
     const c = categoryOf(o);
     cat.set(c, (cat.get(c) ?? 0) + ms);
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(o.callFrame.url);
+    const p = m ? m[1]! : /^wasm:/.test(o.callFrame.url) ? "@prisma/client (query compiler, WASM)" : null;
+    if (p) pkg.set(p, (pkg.get(p) ?? 0) + ms);
     const short = (raw.callFrame.url || o.callFrame.url).replace(/^.*node_modules\//, "").replace(/^.*\/(dist|work\/main)\//, "");
     const name = `${raw.callFrame.functionName || "(anonymous)"} ${short}${raw.callFrame.url ? ":" + (raw.callFrame.lineNumber + 1) : ""}`;
     fn.set(name, (fn.get(name) ?? 0) + ms);
@@ -64,5 +79,6 @@ export function summarizeProfile(file: string): ProfileSummary {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 15)
     .map(([name, ms]) => ({ name, ms, share: ms / busy }));
-  return { totalMs: total, busyMs: busy, rows, top };
+  const packages = [...pkg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, ms]) => ({ name, ms, share: ms / busy }));
+  return { totalMs: total, busyMs: busy, rows, packages, top };
 }

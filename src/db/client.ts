@@ -55,7 +55,8 @@ const connections = new WeakMap<Db, () => Database | undefined>();
  * transaction is open on it and direct statements would join that transaction: use Prisma then.
  */
 export function sqliteConnection(db: Db): Database | undefined {
-  return connections.get(db)?.();
+  const connection = connections.get(db)?.();
+  return connection?.open ? connection : undefined;
 }
 
 async function pragma(db: Db, name: string): Promise<string> {

@@ -29,6 +29,8 @@ export type InsertOutcome =
  * Stores a graded attempt unless the attempts are used up, atomically: the count and the insert
  * run in one transaction, and (variantId, attempt) is unique, so parallel requests can never
  * store more attempts than allowed. A repeated idempotency key returns the first submission.
+ * Resolves only after the COMMIT. Submissions arriving together share one transaction (see
+ * queueInsert); through Prisma while a Prisma transaction is open on the connection.
  */
 export async function insertSubmissionWithinLimit(
   db: Db,
@@ -36,7 +38,11 @@ export async function insertSubmissionWithinLimit(
   maxAttempts: number | null,
 ): Promise<InsertOutcome> {
   const connection = sqliteConnection(db);
-  if (connection && !connection.inTransaction) return insertNow(connection, s, maxAttempts);
+  if (connection && !connection.inTransaction) return queueInsert(db, connection, s, maxAttempts);
+  return insertWithPrisma(db, s, maxAttempts);
+}
+
+async function insertWithPrisma(db: Db, s: NewSubmission, maxAttempts: number | null): Promise<InsertOutcome> {
   for (let tries = 0; ; tries++) {
     try {
       return await db.$transaction(async (tx): Promise<InsertOutcome> => {
@@ -59,12 +65,16 @@ export async function insertSubmissionWithinLimit(
   }
 }
 
+type Pending = { db: Db; s: NewSubmission; maxAttempts: number | null; resolve: (o: InsertOutcome) => void; reject: (err: unknown) => void };
+type Stored = { ok: InsertOutcome } | { err: unknown };
+
 type Statements = {
   byKey: Statement;
   count: Statement;
   insert: Statement;
   context: Statement;
-  store?: (s: NewSubmission, maxAttempts: number | null) => InsertOutcome;
+  storeOne?: (s: NewSubmission, maxAttempts: number | null) => InsertOutcome;
+  storeAll?: (batch: Pending[]) => Stored[];
 };
 const statements = new WeakMap<Database, Statements>();
 
@@ -165,14 +175,37 @@ export async function selectSubmitContext(db: Db, variantId: number, userId: num
   };
 }
 
+const queues = new WeakMap<Database, Pending[]>();
+
 /**
- * The same transaction as above, on the adapter's own connection and synchronously: nothing else
- * runs in between, and COMMIT (with the configured `synchronous`) has happened when it returns.
- * Dates are stored in Prisma's format (ISO 8601 with +00:00) so Prisma reads them back alike.
+ * Group commit. Submissions that reach this point in the same turn of the event loop are stored
+ * in one IMMEDIATE transaction on the adapter's own connection, each in its own savepoint (one
+ * failing does not undo the others), with one COMMIT: under synchronous=FULL one fsync for all,
+ * instead of one per submission, which blocked the event loop each time. Every caller is answered
+ * after that COMMIT, never before. Dates are written in Prisma's format (ISO 8601 with +00:00).
  */
-function insertNow(connection: Database, s: NewSubmission, maxAttempts: number | null): InsertOutcome {
+function queueInsert(db: Db, connection: Database, s: NewSubmission, maxAttempts: number | null): Promise<InsertOutcome> {
+  return new Promise((resolve, reject) => {
+    let queue = queues.get(connection);
+    if (!queue) {
+      queue = [];
+      queues.set(connection, queue);
+      setImmediate(() => flush(connection));
+    }
+    queue.push({ db, s, maxAttempts, resolve, reject });
+  });
+}
+
+function flush(connection: Database): void {
+  const batch = queues.get(connection) ?? [];
+  queues.delete(connection);
+  if (!connection.open || connection.inTransaction) {
+    // A Prisma transaction opened in the meantime: Prisma's path waits for it to end.
+    for (const p of batch) insertWithPrisma(p.db, p.s, p.maxAttempts).then(p.resolve, p.reject);
+    return;
+  }
   const st = prepared(connection);
-  st.store ??= connection.transaction((s: NewSubmission, maxAttempts: number | null): InsertOutcome => {
+  st.storeOne ??= connection.transaction((s: NewSubmission, maxAttempts: number | null): InsertOutcome => {
     if (s.idempotencyKey) {
       const dup = st.byKey.get(s.userId, s.idempotencyKey) as RawSubmission | undefined;
       if (dup) return { kind: "duplicate", submission: toRow(dup) };
@@ -182,16 +215,26 @@ function insertNow(connection: Database, s: NewSubmission, maxAttempts: number |
     const createdAt = new Date().toISOString().replace("Z", "+00:00");
     const row = st.insert.get(s.variantId, s.userId, used + 1, s.raw, s.parsed, s.results, s.score, s.idempotencyKey, createdAt) as RawSubmission;
     return { kind: "stored", submission: toRow(row) };
-  }).immediate;
-  for (let tries = 0; ; tries++) {
-    try {
-      return st.store(s, maxAttempts);
-    } catch (err) {
-      // Another process took the same attempt number or key first: look again.
-      if ((err as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE" && tries < 5) continue;
-      throw err;
-    }
+  });
+  const storeOne = st.storeOne;
+  // Called inside storeAll's transaction, storeOne runs as a savepoint.
+  st.storeAll ??= connection.transaction((b: Pending[]): Stored[] =>
+    b.map((p) => {
+      try {
+        return { ok: storeOne(p.s, p.maxAttempts) };
+      } catch (err) {
+        return { err };
+      }
+    }),
+  ).immediate;
+  let results: Stored[];
+  try {
+    results = st.storeAll(batch);
+  } catch (err) {
+    for (const p of batch) p.reject(err); // BEGIN or COMMIT failed: nothing of the batch is stored
+    return;
   }
+  results.forEach((r, i) => ("ok" in r ? batch[i]!.resolve(r.ok) : batch[i]!.reject(r.err)));
 }
 
 export async function selectOptionalSubmissionByKey(db: Db, userId: number, idempotencyKey: string): Promise<SubmissionRow | null> {

@@ -105,6 +105,20 @@ test("a stored submission reads back through Prisma exactly as returned; duplica
   expect(await t.db.submission.count({ where: { variantId: v.variantId } })).toBe(2);
 });
 
+test("submissions arriving together share one transaction: attempts in order, limits hold, one failure stays alone", async () => {
+  const v = variants[2]!;
+  const calls = Array.from({ length: 12 }, (_, i) => insertSubmissionWithinLimit(t.db, submission(v, `fast-path-batch-${String(i).padStart(2, "0")}`), 5));
+  // A row for a variant that does not exist breaks the foreign key: only that call fails.
+  const broken = insertSubmissionWithinLimit(t.db, { ...submission(v, "fast-path-batch-bad"), variantId: 987654 }, null);
+  const again = insertSubmissionWithinLimit(t.db, submission(v, "fast-path-batch-00"), 5);
+  const outcomes = await Promise.all(calls);
+  await expect(broken).rejects.toThrow(/FOREIGN KEY/);
+  expect(outcomes.map((o) => o.kind)).toEqual([...Array(5).fill("stored"), ...Array(7).fill("out-of-attempts")]);
+  expect(outcomes.slice(0, 5).map((o) => (o.kind === "stored" ? o.submission.attempt : 0))).toEqual([1, 2, 3, 4, 5]);
+  expect(await again).toEqual({ kind: "duplicate", submission: (outcomes[0] as { submission: unknown }).submission });
+  expect(await t.db.submission.count({ where: { variantId: v.variantId } })).toBe(5);
+});
+
 test("while a Prisma transaction is open on the connection, a submission waits and is stored outside it (survives its rollback)", async () => {
   const v = variants[1]!;
   let release!: () => void;
