@@ -215,16 +215,24 @@ export function passKernel(type: CovarianceType, d: number, k: number, op: PassO
   if (kernel === undefined) {
     const unrolled = kernelSource(type, d, k, op);
     const looped = unrolled.length <= MAX_SOURCE_LENGTH ? unrolled : loopedKernelSource(type, d, k, op);
-    kernel = looped.length <= MAX_SOURCE_LENGTH ? compile(looped) : genericKernel(type, op);
+    kernel = (looped.length <= MAX_SOURCE_LENGTH ? compile(looped) : null) ?? genericKernel(type, op);
     cache.set(key, kernel);
   }
   return kernel;
 }
 
-/** Compiles a kernel body, with expNeg and its tables in scope. */
-function compile(body: string): PassKernel {
-  const make = new Function("expNeg", "TWO_POW_J64", "TWO_POW_NEG", `return function pass(inp, start, end, acc, resp) {\n${body}\n};`);
-  return make(expNeg, TWO_POW_J64, TWO_POW_NEG) as PassKernel;
+/**
+ * Compiles a kernel body, with expNeg and its tables in scope; null where code generation from
+ * strings is disabled (node --disallow-code-generation-from-strings), so the generic loops run.
+ */
+function compile(body: string): PassKernel | null {
+  try {
+    const make = new Function("expNeg", "TWO_POW_J64", "TWO_POW_NEG", `return function pass(inp, start, end, acc, resp) {\n${body}\n};`);
+    return make(expNeg, TWO_POW_J64, TWO_POW_NEG) as PassKernel;
+  } catch (err) {
+    if (err instanceof EvalError) return null;
+    throw err;
+  }
 }
 
 function genericKernel(type: CovarianceType, op: PassOp): PassKernel {
