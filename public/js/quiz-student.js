@@ -377,6 +377,17 @@
       open: refresh,
       state: function (s) {
         Q.noteServerTime(s.serverTime);
+        if (s.question && s.question.index === s.index && s.state === "asking" && (!state || state.index !== s.index)) {
+          // A new question with shared data comes in the event: show it at once, nothing to fetch.
+          apply(Object.assign({}, s, s.question, { answer: null, result: null, key: null, summary: null }));
+          return;
+        }
+        if (state && s.state === "closed" && state.index === s.index && state.state === "asking") {
+          // Time is up: nothing new to fetch either.
+          state.state = "closed";
+          apply(state);
+          return;
+        }
         // A whole class hears the same event: spread the re-fetches over 0.6 s instead of one spike.
         setTimeout(refresh, Math.random() * REFETCH_SPREAD_MS);
       },

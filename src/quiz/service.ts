@@ -142,8 +142,36 @@ export function quizStatus(quiz: QuizRecord, now = Date.now()): QuizStatus {
 export async function publishState(deps: QuizDeps, quizId: number): Promise<void> {
   const quiz = await loadQuiz(deps, quizId);
   if (!quiz) return;
-  deps.hub.publish(quizId, "state", quizStatus(quiz));
+  const status = quizStatus(quiz);
+  deps.hub.publish(quizId, "state", status, "presenter");
+  deps.hub.publish(quizId, "state", await studentEvent(deps, quiz, status), "student");
   deps.hub.publish(quizId, "count", await countPayload(deps.db, quiz), "presenter");
+}
+
+/** The question as every student sees it, when everyone has the same data (no key, no answer). */
+export type SharedQuestion = { index: number; exercise: string; exerciseTitle: string; prompt: string; data: unknown; parts: StudentPart[] };
+
+/**
+ * The students' state event. With shared data, an open question travels in the event itself, so
+ * a class does not fetch the same question 300 times at once the moment it opens.
+ */
+async function studentEvent(deps: QuizDeps, quiz: QuizRecord, status: QuizStatus): Promise<QuizStatus & { question?: SharedQuestion }> {
+  const item = quiz.items[quiz.currentIndex];
+  if (!quiz.sharedData || !item || status.state !== "asking") return status;
+  const variant = await deps.cache.sharedVariant(item.id);
+  if (!variant) return status;
+  const q = renderStored(deps.cache, variant);
+  return {
+    ...status,
+    question: {
+      index: quiz.currentIndex,
+      exercise: item.exercise,
+      exerciseTitle: exerciseTitle(item.exercise),
+      prompt: q.html,
+      data: variant.data,
+      parts: q.parts.map((p) => ({ name: p.name, label: p.label, shape: p.shape })),
+    },
+  };
 }
 
 function logFailure(what: string) {
@@ -449,7 +477,8 @@ export async function presenterState(deps: QuizDeps, quiz: QuizRecord, origin: s
 
 /** Opens an SSE stream; the first message is the current state (so a reconnect is a resync). */
 export async function openStream(deps: QuizDeps, quiz: QuizRecord, audience: Audience, userId: number, res: Response): Promise<void> {
-  const first = [sseMessage("state", quizStatus(quiz))];
+  const status = quizStatus(quiz);
+  const first = [sseMessage("state", audience === "student" ? await studentEvent(deps, quiz, status) : status)];
   if (audience === "presenter") first.push(sseMessage("count", await countPayload(deps.db, quiz)));
   deps.hub.subscribe(quiz.id, audience, userId, res, first);
 }
