@@ -44,6 +44,10 @@ interface CovarianceModel {
    * diagonal. delta = new mean - shift (d).
    */
   finish(acc: Float64Array, a: number, nk: number, delta: Float64Array, d: number, regCovar: number, cov: Float64Array, j: number): void;
+  /** Coordinate t's share of the shifted second moment S2 at acc[a] (see em-kernels.ts). */
+  secondMoment(acc: Float64Array, a: number, d: number, t: number): number;
+  /** Coordinate t's variance in component j. */
+  variance(cov: Float64Array, j: number, d: number, t: number): number;
 }
 
 function positive(values: Float64Array, field: string, cols: number): Float64Array {
@@ -97,6 +101,8 @@ export const COVARIANCE_MODELS: Record<CovarianceType, CovarianceModel> = {
       for (let t = 0; t < d; t++) s += diagScatter(acc, a, nk, delta, t, 0);
       cov[j] = s / d + regCovar;
     },
+    secondMoment: (acc, a, d) => acc[a + 1 + d] / d,
+    variance: (cov, j) => cov[j],
   },
   diag: {
     read(params, field, k, d) {
@@ -119,6 +125,8 @@ export const COVARIANCE_MODELS: Record<CovarianceType, CovarianceModel> = {
     finish(acc, a, nk, delta, d, regCovar, cov, j) {
       for (let t = 0; t < d; t++) cov[j * d + t] = diagScatter(acc, a, nk, delta, t, acc[a + 1 + d + t]) + regCovar;
     },
+    secondMoment: (acc, a, d, t) => acc[a + 1 + d + t],
+    variance: (cov, j, d, t) => cov[j * d + t],
   },
   full: {
     read(params, field, k, d) {
@@ -160,6 +168,8 @@ export const COVARIANCE_MODELS: Record<CovarianceType, CovarianceModel> = {
         }
       }
     },
+    secondMoment: (acc, a, d, t) => acc[a + 1 + d + t * d + t],
+    variance: (cov, j, d, t) => cov[j * d * d + t * d + t],
   },
 };
 
@@ -251,14 +261,13 @@ const MAX_SHIFT_AMPLIFICATION = 1e3;
  */
 export function shiftTooFar(type: CovarianceType, acc: Float64Array, mix: FlatMixture): boolean {
   const { k, d, cov } = mix;
+  const model = COVARIANCE_MODELS[type];
   const stride = statsStride(type, d);
   for (let j = 0; j < k; j++) {
     const a = j * stride;
     const nk = acc[a] + NK_EPSILON;
     for (let t = 0; t < d; t++) {
-      const second = type === "spherical" ? acc[a + 1 + d] / d : type === "diag" ? acc[a + 1 + d + t] : acc[a + 1 + d + t * d + t];
-      const variance = type === "spherical" ? cov[j] : type === "diag" ? cov[j * d + t] : cov[j * d * d + t * d + t];
-      if (second / nk > MAX_SHIFT_AMPLIFICATION * variance) return true;
+      if (model.secondMoment(acc, a, d, t) / nk > MAX_SHIFT_AMPLIFICATION * model.variance(cov, j, d, t)) return true;
     }
   }
   return false;

@@ -104,7 +104,6 @@ export function createPassRunner(type: CovarianceType, points: Points, k: number
   }
   const input: PassInput = { x, d, k, ...params };
   const resp = withResp ? new Float64Array(shared ? new SharedArrayBuffer(n * k * 8) : new ArrayBuffer(n * k * 8)) : null;
-  const kernels = new Map<PassOp, ReturnType<typeof passKernel>>();
   const stride = statsStride(type, d);
   const bound: Bound[] = [];
   for (let w = 1; w < threads; w++) {
@@ -128,8 +127,7 @@ export function createPassRunner(type: CovarianceType, points: Points, k: number
 
   function run(op: PassOp): PassResult {
     const code = 1 + PASS_OPS.indexOf(op);
-    let kernel = kernels.get(op);
-    if (kernel === undefined) kernels.set(op, (kernel = passKernel(type, d, k, op)));
+    const kernel = passKernel(type, d, k, op);
     // Workers still starting up sit this pass out; the main thread covers their share.
     const helpers = bound.filter((b) => Atomics.load(b.control, READY) === 1);
     const block = Math.ceil(n / (helpers.length + 1));
