@@ -4,19 +4,6 @@ export type AssignmentKind = "homework" | "exam";
 export type RevealPolicy = "after-due" | "after-attempts" | "never";
 export type ScorePolicy = "best" | "last";
 
-export type NewItem = { exercise: string; params: Record<string, unknown>; points: number; rtol: number | null; atol: number | null };
-export type NewAssignment = {
-  courseId: number;
-  title: string;
-  kind: AssignmentKind;
-  opensAt: Date | null;
-  dueAt: Date | null;
-  maxAttempts: number | null;
-  revealPolicy: RevealPolicy;
-  scorePolicy: ScorePolicy;
-  items: NewItem[];
-};
-
 export type ItemRow = {
   id: number;
   assignmentId: number;
@@ -42,6 +29,9 @@ export type AssignmentRow = {
   updatedAt: Date;
   items: ItemRow[];
 };
+
+export type NewItem = Omit<ItemRow, "id" | "assignmentId" | "position" | "params"> & { params: Record<string, unknown> };
+export type NewAssignment = Omit<AssignmentRow, "id" | "createdAt" | "updatedAt" | "items"> & { items: NewItem[] };
 
 const withItems = { items: { orderBy: { position: "asc" as const } } };
 

@@ -9,19 +9,6 @@ export function newSeed(): number {
   return crypto.randomInt(1, 2 ** 31 - 1);
 }
 
-/** The stored variant as the exercise registry's record (key and solution included). */
-export function toRecord(row: VariantRow): VariantRecord {
-  return {
-    slug: row.exercise,
-    seed: row.seed,
-    params: JSON.parse(row.params) as Record<string, unknown>,
-    data: JSON.parse(row.data) as unknown,
-    key: JSON.parse(row.key) as VariantRecord["key"],
-    solution: JSON.parse(row.solution) as VariantRecord["solution"],
-    solverVersion: row.solverVersion,
-  };
-}
-
 /** What a student's page may be given: no key, no solution (the type has no field for them). */
 export function toStudentVariant(row: VariantRow): StudentVariant {
   return {
@@ -31,6 +18,11 @@ export function toStudentVariant(row: VariantRow): StudentVariant {
     data: JSON.parse(row.data) as unknown,
     solverVersion: row.solverVersion,
   };
+}
+
+/** The stored variant as the exercise registry's record (key and solution included). */
+export function toRecord(row: VariantRow): VariantRecord {
+  return { ...toStudentVariant(row), key: JSON.parse(row.key) as VariantRecord["key"], solution: JSON.parse(row.solution) as VariantRecord["solution"] };
 }
 
 /** The columns of a new Variant row for an exercise record. */

@@ -7,7 +7,7 @@ import { selectOptionalCourse } from "../../db/courses";
 import { selectCourseStudents } from "../../db/gradebook";
 import { selectRegradeLog } from "../../db/item-submissions";
 import { selectSubmissionsForAssignment } from "../../db/submissions";
-import { selectOptionalVariantContext } from "../../db/variants";
+import { selectVariantFor } from "../../homework/variant-access";
 import { selectMemberAssignment } from "../../homework/assignment-view";
 import { createAssignment, resolveItems } from "../../homework/assignments";
 import { itemStats } from "../../homework/item-stats";
@@ -158,11 +158,7 @@ export function instructorAssignmentPages(db: Db): Router {
 
   /** A student's variant as the instructor sees it: question, key and worked solution. */
   router.get("/variants/:id", async (req, res) => {
-    const ctx = await selectOptionalVariantContext(db, idParam(req.params.id, "variant"));
-    if (!ctx) throw notFound("variant");
-    await requireCourseRole(db, currentUser(req).id, ctx.assignment.courseId, "instructor").catch(() => {
-      throw notFound("variant");
-    });
+    const ctx = await selectVariantFor(db, idParam(req.params.id, "variant"), currentUser(req).id, "instructor");
     const record = toRecord(ctx.variant);
     res.render("instructor/variant", {
       title: `Variant ${ctx.variant.id}`,

@@ -3,9 +3,8 @@ import { Router, type Request, type Response } from "express";
 import { dataAsCsv, dataAsJson, renderSolution } from "../../../exercises";
 import type { Db } from "../../db/client";
 import { insertStudentEnrollment, selectOptionalCourseByJoinCode } from "../../db/dashboard";
-import { selectOptionalCourseRole } from "../../db/courses";
 import { selectSubmissionsForVariant } from "../../db/submissions";
-import { selectOptionalVariantContext } from "../../db/variants";
+import { selectVariantFor } from "../../homework/variant-access";
 import { formatShape } from "../../grading";
 import { assignmentForUser, questionFor, type ItemState } from "../../homework/assignment-view";
 import { studentDashboard } from "../../homework/dashboard";
@@ -139,10 +138,7 @@ export function studentPages(db: Db, options: { submitLimitPerMinute: number }):
   router.get("/variants/:id/data.:format", async (req, res) => {
     const format = req.params.format;
     if (format !== "csv" && format !== "json") throw notFound();
-    const ctx = await selectOptionalVariantContext(db, idParam(req.params.id, "variant"));
-    const user = currentUser(req);
-    const allowed = ctx && (ctx.variant.userId === user.id || (await selectOptionalCourseRole(db, user.id, ctx.assignment.courseId)) === "instructor");
-    if (!ctx || !allowed) throw notFound("variant");
+    const ctx = await selectVariantFor(db, idParam(req.params.id, "variant"), currentUser(req).id, "owner-or-instructor");
     const v = toStudentVariant(ctx.variant);
     const name = `likely-${ctx.variant.exercise}-${ctx.variant.id}.${format}`;
     res.attachment(name);

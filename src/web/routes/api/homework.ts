@@ -3,7 +3,7 @@ import { renderSolution } from "../../../../exercises";
 import type { Db } from "../../../db/client";
 import { selectAssignmentsForCourse } from "../../../db/assignments";
 import { selectSubmissionsForAssignment } from "../../../db/submissions";
-import { selectOptionalVariantContext } from "../../../db/variants";
+import { selectVariantFor } from "../../../homework/variant-access";
 import { assignmentForUser, questionFor, selectMemberAssignment } from "../../../homework/assignment-view";
 import { createAssignment } from "../../../homework/assignments";
 import { buildGradebook } from "../../../homework/gradebook";
@@ -79,11 +79,7 @@ export function homeworkApi(db: Db, options: { submitLimitPerMinute: number; gra
   });
 
   router.get("/variants/:id/key", async (req, res) => {
-    const ctx = await selectOptionalVariantContext(db, idParam(req.params.id, "variant"));
-    if (!ctx) throw notFound("variant");
-    await requireCourseRole(db, currentUser(req).id, ctx.assignment.courseId, "instructor").catch(() => {
-      throw notFound("variant");
-    });
+    const ctx = await selectVariantFor(db, idParam(req.params.id, "variant"), currentUser(req).id, "instructor");
     const record = toRecord(ctx.variant);
     res.json({ key: record.key, solution: record.solution, solutionHtml: renderSolution(record) });
   });
