@@ -7,6 +7,8 @@ import { insertCourse } from "../../src/db/courses";
 import { selectOptionalQuiz, selectOptionalQuizVariant, selectQuizScores, updateQuizClosesAt } from "../../src/db/quizzes";
 import { insertUser } from "../../src/db/users";
 import { hashPassword } from "../../src/auth/passwords";
+import { buildGradebook } from "../../src/homework/gradebook";
+import { quizGradebookColumns } from "../../src/quiz/gradebook-columns";
 import { toVariantRecord } from "../../src/quiz/variants";
 import { createDemoData } from "../../src/seed/demo";
 import { createApp } from "../../src/web/app";
@@ -250,6 +252,14 @@ describe("running a quiz", () => {
     expect(col.get(ids.student2!)).toBe(0.5);
     expect(col.get(ids.student3!)).toBe(0); // joined, answered nothing in time
     expect(col.has(ids.instructor!)).toBe(false);
+
+    // The same through the gradebook's extra-columns hook.
+    const extra = await quizGradebookColumns(t.db, courseId);
+    expect(extra.columns.find((c) => c.id === quizId)).toEqual({ id: quizId, key: `quiz-${quizId}`, title: "Live", points: 2, kind: "quiz" });
+    const book = await buildGradebook(t.db, courseId, extra);
+    const row = (email: string) => book.students.find((s) => s.email === email)!;
+    expect(row("student1@example.edu").scores[`quiz-${quizId}`]).toBe(1);
+    expect(row("student2@example.edu").scores[`quiz-${quizId}`]).toBe(0.5);
   });
 
   test("CSV export and the results page (instructor pages)", async () => {
