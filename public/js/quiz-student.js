@@ -145,7 +145,10 @@
 
   function setEditable(on) {
     Array.prototype.forEach.call($("parts").querySelectorAll("input, textarea, button"), function (f) {
-      if (f.tagName === "BUTTON") f.disabled = !on;
+      if (f.tagName === "BUTTON") {
+        f.disabled = !on;
+        f.hidden = !on;
+      }
       else f.readOnly = !on;
     });
     $("send").hidden = !on;
@@ -213,9 +216,13 @@
     box.hidden = false;
   }
 
+  var shownState = null; // "index:state" last shown, to scroll only on a change
+
   function apply(s) {
     state = s;
     var st = s.state;
+    var changed = shownState !== s.index + ":" + st;
+    shownState = s.index + ":" + st;
     $("progress").textContent = s.index >= 0 ? "Question " + (s.index + 1) + " of " + s.total : "";
     var hasQuestion = s.index >= 0 && !!s.parts && st !== "draft";
 
@@ -270,6 +277,12 @@
       );
       summary.hidden = false;
     } else summary.hidden = true;
+    if (changed) {
+      // Bring what changed into view: the new question, the verdict, the final score.
+      if (st === "asking" && !s.answer) window.scrollTo(0, 0);
+      else if (st === "revealed" && hasQuestion) $("parts").scrollIntoView({ block: "start" });
+      else if (st === "ended") window.scrollTo(0, 0);
+    }
     tick();
   }
 

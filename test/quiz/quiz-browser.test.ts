@@ -83,6 +83,7 @@ test("presenter and two phones: join by code, answer, reveal with histogram and 
       const joinPath = new URL(joinHref).pathname + new URL(joinHref).search;
       await signIn(phone, `student${i + 1}@example.edu`, joinPath);
       expect(await phone.inputValue("#join-code")).toMatch(/^[A-Z0-9]{6}$/);
+      if (i === 0) await phone.screenshot({ path: path.join(SCREENS, "quiz-phone-join-390.png") });
       await Promise.all([phone.waitForURL(/\/quiz\/\d+$/), phone.click("button:has-text('Join')")]);
       await phone.waitForSelector("#status:has-text('You have joined')");
     }),
@@ -165,6 +166,7 @@ test("presenter and two phones: join by code, answer, reveal with histogram and 
   await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-ended-1280.png") });
   await right.waitForSelector("#summary:not([hidden]) .summary-score:has-text('1 of 2')");
   await wrong.waitForSelector("#summary:not([hidden]) .summary-score:has-text('0.5 of 2')");
+  await wrong.screenshot({ path: path.join(SCREENS, "quiz-phone-ended-390.png") });
 
   // The results page and the course's quiz list (instructor, laptop size).
   await presenter.setViewportSize({ width: 1366, height: 768 });
