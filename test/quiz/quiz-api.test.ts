@@ -318,6 +318,8 @@ describe("pages and their scripts' endpoints", () => {
     expect(present.text).not.toMatch(/<script>(?!<\/script>)|onclick=/);
     const list = await instructor.get(`/courses/${courseId}/quizzes`).expect(200);
     expect(list.text).toContain("Page quiz");
+    const ownCode = await instructor.post("/quiz/join").type("form").send({ code: body.joinCode, _csrf: /name="_csrf" value="([^"]+)"/.exec(list.text)![1] }).expect(303);
+    expect(ownCode.headers.location).toBe(`/quizzes/${id}/present`);
 
     const student = await signInAgent(t.app, "student3@example.edu", PASSWORD);
     await student.get(`/courses/${courseId}/quizzes`).set("Accept", "text/html").expect(404);

@@ -2,8 +2,8 @@ import express, { Router, type Request, type Response } from "express";
 import { listExercises } from "../../../exercises";
 import type { Config } from "../../config";
 import type { Db } from "../../db/client";
-import { selectOptionalCourse } from "../../db/courses";
-import { selectQuizParticipants, selectQuizzesForCourse } from "../../db/quizzes";
+import { selectOptionalCourse, selectOptionalCourseRole } from "../../db/courses";
+import { selectOptionalQuizByJoinCode, selectQuizParticipants, selectQuizzesForCourse } from "../../db/quizzes";
 import { toCsv } from "../../quiz/csv";
 import { quizDefaults } from "../../quiz/defaults";
 import { answerBody, createQuizBody, joinBody } from "../../quiz/schemas";
@@ -273,6 +273,11 @@ export function quizPages(db: Db, config: Config): Router {
       res.redirect(303, `/quiz/${quizId}`);
     } catch (err) {
       if (err instanceof HttpError && err.status === 404) {
+        // The course's instructor typing the code (to try it out) is sent to the presenter view.
+        const quiz = await selectOptionalQuizByJoinCode(db, parsed.data.code);
+        if (quiz && (await selectOptionalCourseRole(db, currentUser(req).id, quiz.courseId)) === "instructor") {
+          return res.redirect(303, `/quizzes/${quiz.id}/present`);
+        }
         return fail(`No running quiz with the code ${parsed.data.code} in your courses. Check the code on the projector.`, 404);
       }
       throw err;
