@@ -22,13 +22,15 @@ import { instructorAssignmentPages } from "./routes/instructor-assignment-pages"
 import { instructorCoursePages } from "./routes/instructor-course-pages";
 import { studentPages } from "./routes/student-pages";
 import type { GradebookSource } from "./gradebook-source";
+import { quizGradebookColumns } from "../quiz/gradebook-columns";
 
 export type AppDeps = { db: Db; config: Config };
 
 /** Builds the Express application; `listen()` is the caller's (src/server.ts, tests). */
 export function createApp({ db, config }: AppDeps): Express {
   const app = express();
-  const gradebookExtras: GradebookSource | undefined = undefined;
+  // Each live quiz is a gradebook column beside the assignments.
+  const gradebookExtras: GradebookSource = (courseId) => quizGradebookColumns(db, courseId);
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.engine("hbs", engine({ extname: ".hbs", defaultLayout: "main", helpers, layoutsDir: path.join(viewsDir, "layouts"), partialsDir: path.join(viewsDir, "partials") }));
