@@ -9,6 +9,7 @@
  *
  * Options: --concurrency N (submissions in flight, default 32), --max-delay MS (kill moment drawn
  * uniformly from --min-delay..--max-delay after the burst starts; 0..150), --students N (8),
+ * --warmup N (submissions after each restart before the burst, checked like the rest; 32),
  * --seed S (repeat a run), --verbose (a line per trial), --json (the reports as JSON at the end).
  *
  * Exit status: 0 when no acknowledged submission was lost and every integrity check passed; 1
@@ -31,6 +32,7 @@ async function main(): Promise<number> {
     "min-delay": "number",
     "max-delay": "number",
     students: "number",
+    warmup: "number",
     seed: "number",
     verbose: "boolean",
     json: "boolean",
@@ -54,6 +56,7 @@ async function main(): Promise<number> {
       minDelayMs: args["min-delay"] as number | undefined,
       maxDelayMs: args["max-delay"] as number | undefined,
       students: args.students as number | undefined,
+      warmup: args.warmup as number | undefined,
       seed: args.seed as number | undefined,
       workDir,
       verbose: args.verbose === true,

@@ -203,7 +203,7 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
   const concurrency = options.concurrency ?? 32;
   const minDelay = options.minDelayMs ?? 0;
   const maxDelay = Math.max(minDelay, options.maxDelayMs ?? 150);
-  const warmup = options.warmup ?? 8;
+  const warmup = options.warmup ?? 32;
   const runTag = crypto.randomBytes(3).toString("hex");
   fs.mkdirSync(options.workDir, { recursive: true });
   const dbFile = path.join(options.workDir, `crash-${options.synchronous.toLowerCase()}${options.negativeControl ? "-control" : ""}-${runTag}.db`);
@@ -258,8 +258,8 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
       const isKilled = () => killed;
 
       // Warm-up (JIT, Prisma's query plans): a fresh process answers its first submissions slowly.
-      for (let i = 0; i < warmup; i += 4) {
-        await Promise.all(Array.from({ length: Math.min(4, warmup - i) }, () => submit(base, next(), isKilled)));
+      for (let i = 0; i < warmup; i += 8) {
+        await Promise.all(Array.from({ length: Math.min(8, warmup - i) }, () => submit(base, next(), isKilled)));
       }
 
       // The burst: `concurrency` submissions in flight until the kill.

@@ -15,6 +15,8 @@ import { ROOT, TMP_DIR } from "../support/paths";
 jest.setTimeout(120_000);
 
 const WORK = path.join(TMP_DIR, "crash");
+/** Small and quick: 4 students x 6 exercises, 16 warm-up submissions after each restart. */
+const SMALL = { students: 4, warmup: 16, workDir: WORK };
 const SERVER_JS = path.join(ROOT, "dist", "src", "server.js");
 
 beforeAll(() => {
@@ -43,20 +45,20 @@ const NO_DAMAGE = { lost: 0, lostAtEnd: 0, integrityFailures: 0, inconsistencies
 
 describe("crash safety of acknowledged submissions (SIGKILL, restart, check the file)", () => {
   test("synchronous=FULL: 3 trials lose nothing and the file passes integrity_check", async () => {
-    const r = await runCrashTrials({ trials: 3, synchronous: "FULL", workDir: WORK });
+    const r = await runCrashTrials({ ...SMALL, trials: 3, synchronous: "FULL" });
     expect(damage(r)).toEqual(NO_DAMAGE);
     expect(r.trials).toBe(3);
     expect(r.acknowledged).toBeGreaterThan(0);
   });
 
   test("synchronous=NORMAL: 2 trials lose nothing (a process kill keeps WAL writes)", async () => {
-    const r = await runCrashTrials({ trials: 2, synchronous: "NORMAL", workDir: WORK });
+    const r = await runCrashTrials({ ...SMALL, trials: 2, synchronous: "NORMAL" });
     expect(damage(r)).toEqual(NO_DAMAGE);
     expect(r.acknowledged).toBeGreaterThan(0);
   });
 
   test("negative control: acknowledging before commit is caught as a loss", async () => {
-    const r = await runCrashTrials({ trials: 3, synchronous: "FULL", negativeControl: true, minDelayMs: 40, workDir: WORK });
+    const r = await runCrashTrials({ ...SMALL, trials: 3, synchronous: "FULL", negativeControl: true, minDelayMs: 40 });
     expect(r.lost).toBeGreaterThan(0);
     expect(r.trialsWithLoss).toBeGreaterThanOrEqual(1);
     expect(r.integrityFailures).toBe(0);
