@@ -1,6 +1,16 @@
 /** Pieces shared by the EM exercises (e-step, m-step, em-iteration, em-convergence, mixture-log-likelihood). */
 import type { Mistake } from "../src/grading";
-import { gmmKnownLabels, mStep, sphericalGaussianMle, sphericalLogPdf } from "../src/solver";
+import { gmmKnownLabels, mStep, SolverError, sphericalGaussianMle, sphericalLogPdf } from "../src/solver";
+
+function knownLabelsOrNull(x: number[][], labels: number[], k: number): ReturnType<typeof gmmKnownLabels> | null {
+  try {
+    const r = gmmKnownLabels(x, labels, k);
+    return r.variances.every((v) => v > 0) ? r : null;
+  } catch (err) {
+    if (err instanceof SolverError) return null;
+    throw err;
+  }
+}
 import { mixtureSample, roundTo } from "../src/solver/datasets";
 import type { Rng } from "../src/solver/random";
 import { argmax, mistake, reversed, roundWeights, type SphericalMixture, sum } from "./common";
@@ -66,17 +76,16 @@ export function mStepMistakes(
   // Hard EM: assign each point to its most responsible component, then the known-label formulas.
   const labels = resp.map((r) => argmax(r));
   const counts = Array.from({ length: k }, (_, j) => labels.filter((l) => l === j).length);
-  if (counts.every((c) => c >= 1)) {
-    const hard = gmmKnownLabels(x, labels, k);
-    if (hard.variances.every((v) => v > 0)) {
-      out.push(
-        ...mistake("hard-assignment", "You assigned each point wholly to its most likely component; EM weights every point by its responsibilities.", {
-          weights: hard.weights,
-          means: hard.means,
-          variances: hard.variances,
-        }),
-      );
-    }
+  // A hard cluster whose points are all equal has no MLE (the solver refuses it): no such mistake then.
+  const hard = counts.every((c) => c >= 1) ? knownLabelsOrNull(x, labels, k) : null;
+  if (hard) {
+    out.push(
+      ...mistake("hard-assignment", "You assigned each point wholly to its most likely component; EM weights every point by its responsibilities.", {
+        weights: hard.weights,
+        means: hard.means,
+        variances: hard.variances,
+      }),
+    );
   }
   if (opts.oldMeans) {
     const old = opts.oldMeans;
