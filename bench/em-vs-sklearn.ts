@@ -10,7 +10,8 @@
  * with maxIter = 30 and with maxIter = 1. It prints the best whole-process time of each, the cost of
  * one iteration as (T(30) - T(1)) / 29 (start-up, imports and JSON parsing cancel out), scikit-learn's
  * own fit() time per iteration, the ratios sklearn / likely, and checks that both reach the same
- * log-likelihood. The n = 1,000,000 run also reports peak memory (max RSS, from /usr/bin/time).
+ * log-likelihood; with /usr/bin/time also CPU time per iteration (all threads, less sensitive to a busy
+ * machine than wall time) and peak memory (max RSS).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -52,17 +53,18 @@ function makeRequest(shape: Shape, maxIter: number): Record<string, unknown> {
   return { task: "gmm-em", x, covariance, init, maxIter, tol: 0 };
 }
 
-type Run = { ms: number; maxRssMb: number | null; stdout: string };
+type Run = { ms: number; cpuMs: number | null; maxRssMb: number | null; stdout: string };
 
-/** Runs a whole process; wall time measured here, peak memory by /usr/bin/time when present. */
+/** Runs a whole process; wall time measured here, CPU time (all threads) and peak memory by /usr/bin/time when present. */
 function timeProcess(command: string, args: string[]): Run {
   const timed = existsSync(TIME);
   const start = process.hrtime.bigint();
-  const run = spawnSync(timed ? TIME : command, timed ? ["-f", "maxrss=%M", command, ...args] : args, { encoding: "utf8", maxBuffer: 1 << 28 });
+  const run = spawnSync(timed ? TIME : command, timed ? ["-f", "maxrss=%M cpu=%U+%S", command, ...args] : args, { encoding: "utf8", maxBuffer: 1 << 28 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (run.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${run.status}): ${run.stderr}`);
   const rss = /maxrss=(\d+)/.exec(run.stderr ?? "");
-  return { ms, maxRssMb: rss ? Number(rss[1]) / 1024 : null, stdout: run.stdout };
+  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(run.stderr ?? "");
+  return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1e3 : null, maxRssMb: rss ? Number(rss[1]) / 1024 : null, stdout: run.stdout };
 }
 
 function best(runs: Run[]): Run {
@@ -101,6 +103,12 @@ function benchShape(shape: Shape, repeat: number, dir: string): void {
   console.log(`  whole process, ${ITERATIONS} iterations: likely ${fmt(l30.ms)} ms, sklearn ${fmt(s30.ms)} ms  -> sklearn/likely ${(s30.ms / l30.ms).toFixed(2)}x`);
   console.log(`  per iteration, (T30 - T1)/29:        likely ${fmt(lIter)} ms, sklearn ${fmt(sIter)} ms  -> sklearn/likely ${(sIter / lIter).toFixed(2)}x`);
   console.log(`  sklearn fit() alone: ${fmt(sFit)} ms/iteration  -> vs likely per iteration ${(sFit / lIter).toFixed(2)}x`);
+  const cpu = (runs: Run[]) => Math.min(...runs.map((run) => run.cpuMs ?? Number.NaN));
+  const lCpu = (cpu(likely[1]) - cpu(likely[0])) / (ITERATIONS - 1);
+  const sCpu = (cpu(sklearn[1]) - cpu(sklearn[0])) / (ITERATIONS - 1);
+  if (Number.isFinite(lCpu)) {
+    console.log(`  CPU time per iteration (all threads): likely ${fmt(lCpu)} ms, sklearn ${fmt(sCpu)} ms  -> sklearn/likely ${(sCpu / lCpu).toFixed(2)}x`);
+  }
   if (l30.maxRssMb !== null && s30.maxRssMb !== null) console.log(`  peak memory (max RSS): likely ${l30.maxRssMb.toFixed(0)} MB, sklearn ${s30.maxRssMb.toFixed(0)} MB`);
   console.log(`  same result: iterations ${lResult.iterations}/${sResult.iterations}, log-likelihood rel. diff ${agreement.toExponential(1)}`);
 }

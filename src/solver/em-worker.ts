@@ -5,7 +5,8 @@
 import { parentPort } from "node:worker_threads";
 import { PASS_OPS, passKernel } from "./em-codegen";
 import { type PassInput, passArrayViews } from "./em-kernels";
-import { type BindMessage, DONE, END, FAILED, OP, OP_EXIT, READY, SEQ, START } from "./pass-protocol";
+import { performance } from "node:perf_hooks";
+import { type BindMessage, DONE, END, FAILED, OP, OP_EXIT, OUT_LOGLIK, OUT_MS, OUT_STATS, READY, SEQ, START, waitWhile } from "./pass-protocol";
 
 function serve(msg: BindMessage): void {
   const { type, d, k } = msg;
@@ -13,18 +14,20 @@ function serve(msg: BindMessage): void {
   const kernels = PASS_OPS.map((op) => passKernel(type, d, k, op));
   const control = new Int32Array(msg.control);
   const out = new Float64Array(msg.out);
-  const acc = out.subarray(1);
+  const acc = out.subarray(OUT_STATS);
   const resp = msg.resp === null ? null : new Float64Array(msg.resp);
   let seen = 0;
   Atomics.store(control, READY, 1);
   for (;;) {
-    Atomics.wait(control, SEQ, seen);
+    waitWhile(control, SEQ, seen);
     seen = Atomics.load(control, SEQ);
     const op = control[OP];
     if (op === OP_EXIT) break;
     try {
+      const started = performance.now();
       acc.fill(0);
-      out[0] = kernels[op - 1](inp, control[START], control[END], acc, resp);
+      out[OUT_LOGLIK] = kernels[op - 1](inp, control[START], control[END], acc, resp);
+      out[OUT_MS] = performance.now() - started;
       control[FAILED] = 0;
     } catch {
       control[FAILED] = 1;

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { PASS_OPS, type PassOp, passKernel } from "./em-codegen";
 import { allocatePassArrays, type CovarianceType, type PassInput, statsStride } from "./em-kernels";
@@ -12,9 +13,13 @@ import {
   FAILED,
   OP,
   OP_EXIT,
+  OUT_LOGLIK,
+  OUT_MS,
+  OUT_STATS,
   READY,
   SEQ,
   START,
+  waitWhile,
 } from "./pass-protocol";
 import type { Points } from "./points";
 
@@ -50,12 +55,19 @@ const MAX_THREADS = 4;
 const idle: Worker[] = [];
 
 /**
- * The number of threads (main thread included) worth using. LIKELY_SOLVER_THREADS overrides it
- * (1 = main thread only). Threads need the compiled worker file, so under ts-node/ts-jest they are off.
+ * The number of threads (main thread included) worth using: every core, up to MAX_THREADS, for
+ * enough work on a machine that is not already busy. Every pass ends in a barrier, so a worker on a
+ * core that other processes keep busy makes a pass slower, not faster: when the one-minute load
+ * average exceeds the cores (this process counts as one), only the main thread runs.
+ * LIKELY_SOLVER_THREADS overrides all this (1 = main thread only). Threads need the compiled worker
+ * file, so under ts-jest they are off.
  */
 function threadCount(n: number, k: number, passes: number): number {
   const forced = Number.parseInt(process.env.LIKELY_SOLVER_THREADS ?? "", 10);
-  const wanted = forced >= 1 ? forced : n >= MIN_THREADED_POINTS && n * k * passes >= MIN_THREADED_WORK ? Math.min(availableParallelism(), MAX_THREADS) : 1;
+  const cores = availableParallelism();
+  const busy = loadavg()[0] > cores + 0.5;
+  const enoughWork = n >= MIN_THREADED_POINTS && n * k * passes >= MIN_THREADED_WORK;
+  const wanted = forced >= 1 ? forced : enoughWork && !busy ? Math.min(cores, MAX_THREADS) : 1;
   return wanted > 1 && existsSync(WORKER_FILE) ? wanted : 1;
 }
 
@@ -85,6 +97,14 @@ interface Bound {
   control: Int32Array;
   out: Float64Array;
   seq: number;
+  /** points per ms in recent passes (0 until measured) */
+  speed: number;
+}
+
+/** Blends a new speed measurement (points per ms) into an estimate. */
+function blend(estimate: number, points: number, ms: number): number {
+  if (!(ms > 0) || points === 0) return estimate;
+  return estimate === 0 ? points / ms : 0.5 * estimate + (0.5 * points) / ms;
 }
 
 /**
@@ -108,7 +128,7 @@ export function createPassRunner(type: CovarianceType, points: Points, k: number
   const bound: Bound[] = [];
   for (let w = 1; w < threads; w++) {
     const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
-    const out = new SharedArrayBuffer((1 + k * stride) * 8);
+    const out = new SharedArrayBuffer((OUT_STATS + k * stride) * 8);
     const message: BindMessage = {
       type,
       n,
@@ -122,34 +142,44 @@ export function createPassRunner(type: CovarianceType, points: Points, k: number
     };
     const worker = takeWorker();
     worker.postMessage(message);
-    bound.push({ worker, control: new Int32Array(control), out: new Float64Array(out), seq: 0 });
+    bound.push({ worker, control: new Int32Array(control), out: new Float64Array(out), seq: 0, speed: 0 });
   }
+  let mainSpeed = 0;
 
   function run(op: PassOp): PassResult {
     const code = 1 + PASS_OPS.indexOf(op);
     const kernel = passKernel(type, d, k, op);
-    // Workers still starting up sit this pass out; the main thread covers their share.
+    // Workers still starting up sit this pass out; the main thread covers their share. Blocks are
+    // sized by each thread's measured speed, so a thread that is slower (still compiling its
+    // kernel, or sharing its core with other processes) gets fewer points.
     const helpers = bound.filter((b) => Atomics.load(b.control, READY) === 1);
-    const block = Math.ceil(n / (helpers.length + 1));
+    const speeds = [mainSpeed, ...helpers.map((b) => b.speed)];
+    const known = speeds.filter((v) => v > 0);
+    const fallback = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+    const shares = speeds.map((v) => (v > 0 ? v : fallback));
+    const total = shares.reduce((a, b) => a + b, 0);
+    const bounds = [0];
+    for (let t = 0, sum = 0; t < shares.length; t++) bounds.push(t === shares.length - 1 ? n : Math.round((n * (sum += shares[t])) / total));
     helpers.forEach((b, h) => {
       b.control[OP] = code;
-      b.control[START] = Math.min(n, (h + 1) * block);
-      b.control[END] = Math.min(n, (h + 2) * block);
+      b.control[START] = bounds[h + 1];
+      b.control[END] = bounds[h + 2];
       b.seq += 1;
       Atomics.store(b.control, SEQ, b.seq);
       Atomics.notify(b.control, SEQ);
     });
     const withStats = op === "stats" || op === "stats-shifted";
     const acc = new Float64Array(k * stride);
-    let logLikelihood = kernel(input, 0, Math.min(n, block), acc, resp);
-    for (const b of helpers) {
-      for (let done = Atomics.load(b.control, DONE); done !== b.seq; done = Atomics.load(b.control, DONE)) {
-        Atomics.wait(b.control, DONE, done);
-      }
+    const started = performance.now();
+    let logLikelihood = kernel(input, 0, bounds[1], acc, resp);
+    mainSpeed = blend(mainSpeed, bounds[1], performance.now() - started);
+    helpers.forEach((b, h) => {
+      waitWhile(b.control, DONE, b.seq - 1);
       if (b.control[FAILED] === 1) throw new Error("an EM worker thread failed");
-      logLikelihood += b.out[0];
-      if (withStats) for (let i = 0; i < acc.length; i++) acc[i] += b.out[1 + i];
-    }
+      b.speed = blend(b.speed, bounds[h + 2] - bounds[h + 1], b.out[OUT_MS]);
+      logLikelihood += b.out[OUT_LOGLIK];
+      if (withStats) for (let i = 0; i < acc.length; i++) acc[i] += b.out[OUT_STATS + i];
+    });
     return { logLikelihood, acc: withStats ? acc : null };
   }
 
