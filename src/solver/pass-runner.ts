@@ -87,8 +87,8 @@ function takeWorker(): Worker {
  * A no-op without the compiled worker file or with one core.
  */
 export function warmUpSolverThreads(): void {
-  const count = Math.min(availableParallelism(), MAX_THREADS) - 1 - idle.length;
-  if (!existsSync(WORKER_FILE)) return;
+  // As many workers as a large run would use now (threadCount also checks for the worker file).
+  const count = threadCount(MIN_THREADED_POINTS, 1, MIN_THREADED_WORK) - 1 - idle.length;
   for (let i = 0; i < count; i++) idle.push(takeWorker());
 }
 
