@@ -84,7 +84,7 @@ function takeWorker(): Worker {
 
 /**
  * Starts worker threads ahead of a large solve so their start-up overlaps with reading the input.
- * A no-op without the compiled worker file or with one core.
+ * A no-op without the compiled worker file, with one core or on a busy machine (see threadCount).
  */
 export function warmUpSolverThreads(): void {
   // As many workers as a large run would use now (threadCount also checks for the worker file).
