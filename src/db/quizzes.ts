@@ -155,23 +155,28 @@ function variantData(v: NewVariant) {
   };
 }
 
-/** Creates a quiz with its items and, for shared data, each item's one variant (userId null), in one transaction. */
+/**
+ * Creates a quiz with its items and, for shared data, each item's one variant (userId null), as one
+ * nested write (Prisma runs it in one transaction).
+ */
 export async function insertQuiz(db: Db, quiz: NewQuiz): Promise<{ id: number }> {
-  return db.$transaction(async (tx) => {
-    const created = await tx.quiz.create({
-      data: { courseId: quiz.courseId, title: quiz.title, secondsPerQuestion: quiz.secondsPerQuestion, sharedData: quiz.sharedData },
-      select: { id: true },
-    });
-    for (const [position, item] of quiz.items.entries()) {
-      const row = await tx.quizItem.create({
-        data: { quizId: created.id, position, exercise: item.exercise, params: JSON.stringify(item.params), points: item.points ?? 1 },
-        select: { id: true },
-      });
-      if (item.sharedVariant) {
-        await tx.variant.create({ data: { ...variantData(item.sharedVariant), quizItemId: row.id, userId: null } });
-      }
-    }
-    return created;
+  return db.quiz.create({
+    data: {
+      courseId: quiz.courseId,
+      title: quiz.title,
+      secondsPerQuestion: quiz.secondsPerQuestion,
+      sharedData: quiz.sharedData,
+      items: {
+        create: quiz.items.map((item, position) => ({
+          position,
+          exercise: item.exercise,
+          params: JSON.stringify(item.params),
+          points: item.points ?? 1,
+          ...(item.sharedVariant ? { variants: { create: [variantData(item.sharedVariant)] } } : {}),
+        })),
+      },
+    },
+    select: { id: true },
   });
 }
 
