@@ -35,8 +35,9 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * The key forms found in a response body (empty when nothing leaks). A form counts only as a whole
- * number: "0.1667" inside an SVG coordinate "30.16671" is not the key 1/6.
+ * number and not as a CSS length: "0.1667" inside an SVG coordinate "30.16671", or KaTeX's thin
+ * space "margin-right:0.1667em", is not the key 1/6.
  */
 export function leakedForms(body: string, key: Record<string, unknown>, data: unknown): string[] {
-  return keyFormats(key, data).filter((f) => new RegExp(`(?<![0-9.])${escapeRegExp(f)}(?![0-9])`).test(body));
+  return keyFormats(key, data).filter((f) => new RegExp(`(?<![0-9.])${escapeRegExp(f)}(?![0-9]|em\\b|ex\\b|px\\b)`).test(body));
 }
