@@ -56,6 +56,8 @@ export type CrashReport = {
   /** Answers other than 201 (should be none) and requests that failed before the kill. */
   refused: number;
   errorsBeforeKill: number;
+  /** Times the server exited on its own before the kill (a crash of the server, or something else killed it). */
+  unexpectedExits: number;
   /** Checked again at the very end: acknowledged submissions of all trials still stored. */
   lostAtEnd: number;
   meanKillDelayMs: number;
@@ -223,6 +225,7 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
     storedUnacknowledged: 0,
     refused: 0,
     errorsBeforeKill: 0,
+    unexpectedExits: 0,
     lostAtEnd: 0,
     meanKillDelayMs: 0,
     meanRestartMs: 0,
@@ -255,10 +258,12 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
       };
       const base = server.url;
       let killed = false;
+      let gone = false;
+      void server.exited.then(() => (gone = true));
       const isKilled = () => killed;
 
       // Warm-up (JIT, Prisma's query plans): a fresh process answers its first submissions slowly.
-      for (let i = 0; i < warmup; i += 8) {
+      for (let i = 0; i < warmup && !gone; i += 8) {
         await Promise.all(Array.from({ length: Math.min(8, warmup - i) }, () => submit(base, next(), isKilled)));
       }
 
@@ -266,23 +271,28 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
       const delay = minDelay + rng() * (maxDelay - minDelay);
       killDelayMs += delay;
       const workers = Array.from({ length: concurrency }, async () => {
-        while (!killed) await submit(base, next(), isKilled);
+        while (!killed && !gone) await submit(base, next(), isKilled);
       });
       await sleep(delay);
       killed = true;
       const exit = await server.kill("SIGKILL");
-      if (exit.signal !== "SIGKILL") note(`trial ${t}: the server had already exited (code ${exit.code}, signal ${exit.signal})`);
+      if (exit.signal !== "SIGKILL") {
+        report.unexpectedExits++;
+        note(`trial ${t}: the server exited on its own before the kill (code ${exit.code}, signal ${exit.signal}); its last output: ${server.output().slice(-600).trim() || "(none)"}`);
+      }
       await Promise.all(workers);
 
+      const failedEarly: Sent[] = [];
       for (const s of sent) {
         if (s.status !== undefined && s.status !== 201) {
           report.refused++;
           note(`trial ${t}: ${s.key} answered ${s.status}`);
         } else if (s.status === undefined && s.errorBeforeKill) {
           report.errorsBeforeKill++;
-          note(`trial ${t}: ${s.key} failed before the kill: ${s.error}`);
+          failedEarly.push(s);
         }
       }
+      if (failedEarly.length > 0) note(`trial ${t}: ${failedEarly.length} requests failed while the server should have been up, first: ${failedEarly[0]!.error}`);
       report.sent += sent.length;
 
       // Check the file while nothing runs on it.
@@ -370,6 +380,7 @@ export function formatCrashReport(r: CrashReport): string {
     `  inconsistencies        ${r.inconsistencies}`,
     `  stored, not acked      ${r.storedUnacknowledged}  (in flight at the kill: allowed)`,
     `  non-201 answers        ${r.refused}`,
+    `  failed before the kill ${r.errorsBeforeKill}  (server exited on its own ${r.unexpectedExits} times)`,
     `  mean kill delay        ${r.meanKillDelayMs.toFixed(0)} ms after the burst started`,
     `  mean restart           ${r.meanRestartMs.toFixed(0)} ms`,
     `  duration               ${(r.durationMs / 1000).toFixed(1)} s`,

@@ -38,10 +38,11 @@ function damage(r: CrashReport) {
     inconsistencies: r.inconsistencies,
     refused: r.refused,
     errorsBeforeKill: r.errorsBeforeKill,
-    report: r.lost + r.lostAtEnd + r.integrityFailures + r.inconsistencies + r.refused + r.errorsBeforeKill === 0 ? "" : `${formatCrashReport(r)}\n${r.problems.join("\n")}`,
+    unexpectedExits: r.unexpectedExits,
+    report: r.lost + r.lostAtEnd + r.integrityFailures + r.inconsistencies + r.refused + r.errorsBeforeKill + r.unexpectedExits === 0 ? "" : `${formatCrashReport(r)}\n${r.problems.join("\n")}`,
   };
 }
-const NO_DAMAGE = { lost: 0, lostAtEnd: 0, integrityFailures: 0, inconsistencies: 0, refused: 0, errorsBeforeKill: 0, report: "" };
+const NO_DAMAGE = { lost: 0, lostAtEnd: 0, integrityFailures: 0, inconsistencies: 0, refused: 0, errorsBeforeKill: 0, unexpectedExits: 0, report: "" };
 
 describe("crash safety of acknowledged submissions (SIGKILL, restart, check the file)", () => {
   test("synchronous=FULL: 3 trials lose nothing and the file passes integrity_check", async () => {
