@@ -6,7 +6,8 @@
  *   npx tsc -p tsconfig.json && node dist/bench/quiz-load.js
  *
  * Options: --students N (300), --spread S (seconds over which answers arrive, 4), --sync FULL|NORMAL
- * (SQLite synchronous, FULL = the default of a real server), --json (figures as JSON).
+ * (SQLite synchronous, FULL = the default of a real server), --personal (one variant per student
+ * instead of shared data: each phone fetches its own question), --json (figures as JSON).
  *
  * The server is the real one (start() from src/server.ts: migrations, demo data, listen) on a fresh
  * database in .tmp/, with LIKELY_SUBMIT_LIMIT_PER_MINUTE=0. The class runs in a worker thread (its
@@ -37,12 +38,13 @@ const TARGET_P99_MS = 100;
 /** The phone page re-fetches its state within this long after an event (public/js/quiz-student.js). */
 const REFETCH_SPREAD_MS = 600;
 
-type ClientInput = { url: string; students: number; spreadSeconds: number };
+type ClientInput = { url: string; students: number; spreadSeconds: number; personal: boolean };
 
 type ClientResult = {
   quizId: number;
   answerLatencies: number[];
   currentLatencies: number[];
+  questionLatencies: number[];
   acknowledged: number;
   failures: string[];
   sseOpened: number;
@@ -216,6 +218,7 @@ async function runClass(input: ClientInput): Promise<ClientResult> {
     title: "Load test",
     items: [{ exercise: "gaussian-mle", params: { n: 6 } }],
     secondsPerQuestion: 120,
+    sharedData: !input.personal,
   });
   const quizId = quiz.body.id as number;
   const code = (await requestJson(base, "POST", `/api/v1/quizzes/${quizId}/start`, t)).body.joinCode as string;
@@ -241,6 +244,7 @@ async function runClass(input: ClientInput): Promise<ClientResult> {
   // The question opens; each student reacts to their own stream.
   const answerLatencies: number[] = [];
   const currentLatencies: number[] = [];
+  const questionLatencies: number[] = [];
   let acknowledged = 0;
   let firstSent = Infinity;
   let lastAcked = 0;
@@ -249,13 +253,25 @@ async function runClass(input: ClientInput): Promise<ClientResult> {
       new Promise<void>((resolve) => {
         let started = false;
         const react = async (event: { data: any }) => {
-          // With shared data the question comes in the event (as public/js/quiz-student.js uses it).
-          const question = event.data.question as { data: { x: number[] } } | undefined;
+          // With shared data the question comes in the event (as public/js/quiz-student.js uses it);
+          // with personal data each phone fetches its own, spread as the page spreads its fetches.
+          let question = event.data.question as { data: { x: number[] } } | undefined;
+          if (input.personal) {
+            if (question) failures.push(`student ${i + 1}: a personal question in the shared event`);
+            await sleep(Math.random() * REFETCH_SPREAD_MS);
+            const current = await requestJson(base, "GET", `/api/v1/quizzes/${quizId}/current`, tokens[i]!);
+            questionLatencies.push(current.ms);
+            if (current.status !== 200 || current.body.state !== "asking" || current.body.key !== null) {
+              failures.push(`student ${i + 1}: current ${current.status} ${current.body.state}`);
+              return;
+            }
+            question = current.body;
+          }
           if (!question) {
             failures.push(`student ${i + 1}: no question in the event`);
             return;
           }
-          if (JSON.stringify(event.data).includes('"key"')) failures.push(`student ${i + 1}: key before the reveal`);
+          if (JSON.stringify(question).includes('"key":{')) failures.push(`student ${i + 1}: key before the reveal`);
           await sleep(300 + Math.random() * (input.spreadSeconds * 1000 - 300));
           firstSent = Math.min(firstSent, performance.now());
           const answers = answerFor(question.data.x, i);
@@ -317,6 +333,7 @@ async function runClass(input: ClientInput): Promise<ClientResult> {
     quizId,
     answerLatencies,
     currentLatencies,
+    questionLatencies,
     acknowledged,
     failures,
     sseOpened,
@@ -350,6 +367,7 @@ async function main(): Promise<void> {
   const spreadSeconds = Number(arg("spread", "4"));
   const sync = arg("sync", "FULL").toUpperCase();
   const json = process.argv.includes("--json");
+  const personal = process.argv.includes("--personal");
   if (!Number.isInteger(students) || students < 1 || students > 2000) throw new Error("--students must be 1..2000");
   if (!(spreadSeconds >= 0.5 && spreadSeconds <= 60)) throw new Error("--spread must be 0.5..60 seconds");
   if (sync !== "FULL" && sync !== "NORMAL") throw new Error("--sync must be FULL or NORMAL");
@@ -373,26 +391,28 @@ async function main(): Promise<void> {
   let result: ClientResult;
   try {
     result = await new Promise<ClientResult>((resolve, reject) => {
-      const worker = new Worker(__filename, { workerData: { url, students, spreadSeconds } satisfies ClientInput });
+      const worker = new Worker(__filename, { workerData: { url, students, spreadSeconds, personal } satisfies ClientInput });
       worker.once("message", resolve);
       worker.once("error", reject);
       worker.once("exit", (code) => code !== 0 && reject(new Error(`class worker exited with ${code}`)));
     });
     const quiz = (await selectOptionalQuiz(running.db, result.quizId))!;
     const stored = await countQuizResponses(running.db, quiz.items[0]!.id);
-    report(result, stored, { students, spreadSeconds, sync, json });
+    report(result, stored, { students, spreadSeconds, sync, json, personal });
   } finally {
     await running.close();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-function report(r: ClientResult, stored: number, o: { students: number; spreadSeconds: number; sync: string; json: boolean }): void {
+function report(r: ClientResult, stored: number, o: { students: number; spreadSeconds: number; sync: string; json: boolean; personal: boolean }): void {
   const answers = [...r.answerLatencies].sort((a, b) => a - b);
+  const questions = [...r.questionLatencies].sort((a, b) => a - b);
   const current = [...r.currentLatencies].sort((a, b) => a - b);
   const lost = o.students - Math.min(r.acknowledged, stored, r.presenterLastCount, r.resultsResponses);
   const figures = {
     students: o.students,
+    data: o.personal ? "personal" : "shared",
     sqliteSynchronous: o.sync,
     answers: {
       acknowledged: r.acknowledged,
@@ -404,6 +424,7 @@ function report(r: ClientResult, stored: number, o: { students: number; spreadSe
       ratePerSecond: r.acknowledged / (r.answerWindowMs / 1000),
       latencyMs: { p50: percentile(answers, 50), p95: percentile(answers, 95), p99: percentile(answers, 99), max: answers[answers.length - 1] ?? NaN },
     },
+    questionFetchMs: o.personal ? { p50: percentile(questions, 50), p99: percentile(questions, 99), max: questions[questions.length - 1] ?? NaN } : null,
     resultFetchMs: { p50: percentile(current, 50), p99: percentile(current, 99), max: current[current.length - 1] ?? NaN },
     sse: {
       opened: r.sseOpened,
@@ -428,11 +449,12 @@ function report(r: ClientResult, stored: number, o: { students: number; spreadSe
   } else {
     const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "n/a");
     const a = figures.answers;
-    console.log(`Live quiz load: ${o.students} students, answers spread over ~${o.spreadSeconds} s, SQLite synchronous=${o.sync}, ${os.cpus().length} CPUs, load average ${figures.machineLoadAverage.toFixed(1)}`);
+    console.log(`Live quiz load: ${o.students} students, ${o.personal ? "personal" : "shared"} data, answers spread over ~${o.spreadSeconds} s, SQLite synchronous=${o.sync}, ${os.cpus().length} CPUs, load average ${figures.machineLoadAverage.toFixed(1)}`);
     console.log(`  setup: roster import ${f(figures.setupSeconds.rosterImport)} s, ${o.students} tokens ${f(figures.setupSeconds.tokens)} s, join ${f(figures.setupSeconds.join)} s, ${o.students} streams ${f(figures.setupSeconds.openStreams)} s`);
     console.log(`  answers: ${a.acknowledged} acknowledged, ${a.stored} stored, presenter counted ${a.countedByPresenter}, results ${a.countedByResults}; lost ${a.lost}`);
     console.log(`  answer latency: p50 ${f(a.latencyMs.p50)} ms, p95 ${f(a.latencyMs.p95)} ms, p99 ${f(a.latencyMs.p99)} ms, max ${f(a.latencyMs.max)} ms over ${f(a.windowSeconds)} s (${f(a.ratePerSecond)}/s)`);
     console.log(`  target p99 < ${TARGET_P99_MS} ms: ${a.latencyMs.p99 < TARGET_P99_MS ? "met" : "NOT met"}`);
+    if (figures.questionFetchMs) console.log(`  question fetch when it opens (GET current, personal variants): p50 ${f(figures.questionFetchMs.p50)} ms, p99 ${f(figures.questionFetchMs.p99)} ms`);
     console.log(`  result fetch after the reveal (GET current, ${o.students} within 0.6 s): p50 ${f(figures.resultFetchMs.p50)} ms, p99 ${f(figures.resultFetchMs.p99)} ms`);
     console.log(`  SSE: ${r.sseOpened} opened, ${r.sseHeldAtReveal} held at the reveal, ${r.sseSawQuestion} saw the question, ${r.sseSawReveal} received the reveal (all within ${f(r.revealFanoutMs)} ms)`);
     if (r.resentAfterReset) console.log(`  requests sent again after a keep-alive reset: ${r.resentAfterReset}`);

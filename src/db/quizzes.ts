@@ -294,6 +294,25 @@ export async function insertQuizVariant(db: Db, quizItemId: number, userId: numb
   }
 }
 
+/** Joined students of a quiz item's quiz who have no variant of the item yet. */
+export async function selectParticipantsWithoutVariant(db: Db, quizId: number, quizItemId: number): Promise<number[]> {
+  const rows = await db.quizParticipant.findMany({
+    where: { quizId, user: { variants: { none: { quizItemId } } } },
+    select: { userId: true },
+  });
+  return rows.map((r) => r.userId);
+}
+
+/**
+ * Personal variants for many students in one statement (one commit). Throws on a unique violation
+ * (a student created theirs meanwhile); the caller then leaves the rest to be created on first view.
+ */
+export async function insertQuizVariants(db: Db, quizItemId: number, variants: { userId: number; variant: NewVariant }[]): Promise<number> {
+  if (variants.length === 0) return 0;
+  const r = await db.variant.createMany({ data: variants.map((v) => ({ ...variantData(v.variant), quizItemId, userId: v.userId })) });
+  return r.count;
+}
+
 function toStoredResponse(r: { userId: number; raw: string; parsed: string; results: string; score: number; createdAt: Date }): StoredResponse {
   return {
     userId: r.userId,

@@ -33,7 +33,7 @@ import { resolveQuizParams } from "./defaults";
 import { joinUrl, qrSvg } from "./qr";
 import { questionStats, type AnswerGroup, type HistogramData } from "./results";
 import { answerRefusal, planAction, quizView, type QuizAction, type QuizView } from "./state";
-import { newSeed, presenterQuestion, renderStored, toNewVariant, toVariantRecord, variantForStudent } from "./variants";
+import { newSeed, precreatePersonalVariants, presenterQuestion, renderStored, toNewVariant, toVariantRecord, variantForStudent } from "./variants";
 
 export type QuizDeps = { db: Db; hub: QuizHub; cache: QuizCache; answers: AnswerWriter };
 
@@ -211,6 +211,9 @@ export async function runAction(deps: QuizDeps, quiz: QuizRecord, action: QuizAc
     if (outcome === "code-taken") continue;
     if (outcome === "stale") throw new HttpError(409, "the quiz changed meanwhile (another window?): reload and try again");
     const updated = (await loadQuiz(deps, quiz.id))!;
+    if (action === "next" && !updated.sharedData) {
+      await precreatePersonalVariants(deps.db, updated.id, updated.items[updated.currentIndex]!);
+    }
     if (action === "next" && updated.closesAt) {
       deps.hub.scheduleClose(quiz.id, updated.closesAt, () => void publishState(deps, quiz.id).catch(logFailure("close announcement")));
     } else if (action === "reveal" || action === "end") {

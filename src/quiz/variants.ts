@@ -5,7 +5,15 @@
 import crypto from "node:crypto";
 import { createVariant, renderQuestion, toStudentVariant, type StudentVariant, type VariantRecord } from "../../exercises";
 import type { Db } from "../db/client";
-import { insertQuizVariant, selectOptionalQuizVariant, type NewVariant, type QuizItemRecord, type StoredVariant } from "../db/quizzes";
+import {
+  insertQuizVariant,
+  insertQuizVariants,
+  selectOptionalQuizVariant,
+  selectParticipantsWithoutVariant,
+  type NewVariant,
+  type QuizItemRecord,
+  type StoredVariant,
+} from "../db/quizzes";
 import type { PartSpec } from "../grading";
 import type { QuizCache } from "./cache";
 
@@ -74,4 +82,20 @@ export async function presenterQuestion(cache: QuizCache, sharedData: boolean, i
   }
   const key = `example:${item.id}`;
   return cache.rendered.get(key) ?? renderCached(cache, key, toStudentVariant(createVariant(item.exercise, item.id % 100_000, item.params)));
+}
+
+/**
+ * With personal data, draws the variants of everyone who has joined when a question opens, in one
+ * write, so the class's first look at the question is a read, not 300 separate commits. Students
+ * who join later get theirs on first view.
+ */
+export async function precreatePersonalVariants(db: Db, quizId: number, item: QuizItemRecord): Promise<number> {
+  const userIds = await selectParticipantsWithoutVariant(db, quizId, item.id);
+  const variants = userIds.map((userId) => ({ userId, variant: toNewVariant(createVariant(item.exercise, newSeed(), item.params)) }));
+  try {
+    return await insertQuizVariants(db, item.id, variants);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === "P2002") return 0; // someone was faster: first views create the rest
+    throw err;
+  }
 }

@@ -282,18 +282,23 @@ describe("running a quiz", () => {
 });
 
 describe("personal variants", () => {
-  test("each student gets their own variant when they first see the question", async () => {
+  test("each student gets their own variant: drawn when the question opens, or on a late joiner's first view", async () => {
     const id = await createQuiz({ title: "Personal", items: [{ exercise: "bernoulli-mle" }], sharedData: false, secondsPerQuestion: 30 });
     const quiz = (await selectOptionalQuiz(t.db, id))!;
     expect(await selectOptionalQuizVariant(t.db, quiz.items[0]!.id, null)).toBeNull();
     const { body } = await request(t.app).post(`/api/v1/quizzes/${id}/start`).set(auth("instructor")).expect(200);
     for (const who of ["student1", "student2"]) await request(t.app).post("/api/v1/quiz-join").set(auth(who)).send({ code: body.joinCode }).expect(200);
     await request(t.app).post(`/api/v1/quizzes/${id}/next`).set(auth("instructor")).expect(200);
+    expect(await t.db.variant.count({ where: { quizItemId: quiz.items[0]!.id } })).toBe(2); // one write for the class
     const a = await request(t.app).get(`/api/v1/quizzes/${id}/current`).set(auth("student1")).expect(200);
     const again = await request(t.app).get(`/api/v1/quizzes/${id}/current`).set(auth("student1")).expect(200);
     expect(again.body.data).toEqual(a.body.data);
     await request(t.app).get(`/api/v1/quizzes/${id}/current`).set(auth("student2")).expect(200);
-    expect(await t.db.variant.count({ where: { quizItemId: quiz.items[0]!.id } })).toBe(2);
+    const owners = await t.db.variant.findMany({ where: { quizItemId: quiz.items[0]!.id }, select: { user: { select: { email: true } } } });
+    expect(owners.map((o) => o.user!.email).sort()).toEqual(["student1@example.edu", "student2@example.edu"]);
+    await request(t.app).post("/api/v1/quiz-join").set(auth("student3")).send({ code: body.joinCode }).expect(200);
+    await request(t.app).get(`/api/v1/quizzes/${id}/current`).set(auth("student3")).expect(200);
+    expect(await t.db.variant.count({ where: { quizItemId: quiz.items[0]!.id } })).toBe(3);
 
     const ids = Object.fromEntries((await t.db.user.findMany({ select: { id: true, email: true } })).map((u) => [u.email.split("@")[0], u.id]));
     const own = (await selectOptionalQuizVariant(t.db, quiz.items[0]!.id, ids.student1!))!;
