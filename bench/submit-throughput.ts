@@ -96,11 +96,12 @@ async function main(): Promise<void> {
   const bares: LoadFigures[] = [];
   let cls: BenchClass | undefined;
   let lastDb = "";
+  let stagesCls: BenchClass | undefined;
   const measureBare = async (label: string) => {
     const bareServer = await startServerProcess({ env: {}, script: BARE_JS, ready: /bare express listening on (http:\/\/\S+)/ });
     try {
-      await runLoad("warm-up", { url: bareServer.url, connections, seconds: warmup, next: echoRequests(cls!.participants, "warm") });
-      const bare = await runLoad(label, { url: bareServer.url, connections, seconds, next: echoRequests(cls!.participants, "bare") });
+      await runLoad("warm-up", { url: bareServer.url, connections, seconds: warmup, next: echoRequests(cls!.participants, "bare-warm") });
+      const bare = await runLoad(label, { url: bareServer.url, connections, seconds, next: echoRequests(cls!.participants, "bare-load") });
       bares.push(bare);
       console.log(formatFigures(bare));
     } finally {
@@ -131,7 +132,10 @@ async function main(): Promise<void> {
     } finally {
       await server.kill("SIGTERM");
     }
-    if (build.label === "Likely") lastDb = dbFile;
+    if (build.label === "Likely") {
+      lastDb = dbFile;
+      stagesCls = cls;
+    }
     if (bares.length === 0) await measureBare("bare Express 5 JSON endpoint (1)");
   }
   if (!cls) throw new Error("no server run");
@@ -147,11 +151,12 @@ async function main(): Promise<void> {
     let window: [number, number] | undefined;
     try {
       const pcls = await prepareClass(server.url, { password: PASSWORD, students });
-      await runLoad("warm-up", { url: server.url, connections, seconds: warmup, next: submissionRequests(pcls.participants, "pwarm") });
+      await runLoad("warm-up", { url: server.url, connections, seconds: warmup, next: submissionRequests(pcls.participants, "profile-warm") });
       const from = monotonicUs();
-      const figures = await runLoad("profiled (FULL, --cpu-prof)", { url: server.url, connections, seconds, next: submissionRequests(pcls.participants, "prof") });
+      const figures = await runLoad("profiled (FULL, --cpu-prof)", { url: server.url, connections, seconds, next: submissionRequests(pcls.participants, "profile-load") });
       window = [from, monotonicUs()];
       console.log(formatFigures(figures));
+      if (figures.non2xx > 0) console.log(`  ! statuses: ${JSON.stringify(figures.statusCounts)}`);
     } finally {
       await server.kill("SIGTERM"); // SIGTERM: the server closes and exits, so V8 writes the profile
     }
@@ -171,7 +176,7 @@ async function main(): Promise<void> {
   if (!args["no-stages"]) {
     console.log("");
     for (const synchronous of modes) {
-      const s = await measureStages(lastDb, cls.participants, synchronous);
+      const s = await measureStages(lastDb, stagesCls!.participants, synchronous);
       stages.push(s);
       console.log(formatStages(s));
     }
