@@ -199,6 +199,15 @@ function queueInsert(db: Db, connection: Database, s: NewSubmission, maxAttempts
 function flush(connection: Database): void {
   const batch = queues.get(connection) ?? [];
   queues.delete(connection);
+  try {
+    flushBatch(connection, batch);
+  } catch (err) {
+    // Anything unexpected (a statement that cannot be prepared...) fails these requests, not the process.
+    for (const p of batch) p.reject(err);
+  }
+}
+
+function flushBatch(connection: Database, batch: Pending[]): void {
   if (!connection.open || connection.inTransaction) {
     // A Prisma transaction opened in the meantime: Prisma's path waits for it to end.
     for (const p of batch) insertWithPrisma(p.db, p.s, p.maxAttempts).then(p.resolve, p.reject);
