@@ -3,6 +3,7 @@ import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { Database } from "better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client";
+import { gateTransactions } from "./transaction-gate";
 
 export type Db = PrismaClient;
 
@@ -30,7 +31,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
   let connection: Database | undefined;
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
-    const adapter = await connect();
+    const adapter = gateTransactions(await connect());
     const client = (adapter as unknown as { client?: Partial<Database> }).client;
     connection = typeof client?.prepare === "function" && typeof client.inTransaction === "boolean" ? (client as Database) : undefined;
     return adapter;

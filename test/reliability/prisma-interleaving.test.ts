@@ -1,15 +1,8 @@
 /**
- * KNOWN BUG, pinned with test.failing (it passes while the bug is there; once fixed, Jest reports
- * it and the `.failing` should be dropped).
- *
- * Prisma 6.19's better-sqlite3 adapter serialises interactive transactions with a mutex, but a
- * query outside a transaction does not wait for it: it runs at once on the same connection, that
- * is, inside whichever interactive transaction is open at that moment. A write made that way (a
- * login's token, a first view's variant, a session) is answered before it is committed, and it
- * disappears if that other transaction rolls back. The submission path avoids it (it checks
- * `inTransaction`, see submission-fast-path.test.ts); the fix for everything else belongs in
- * src/db/client.ts: make the adapter's own queryRaw/executeRaw/executeScript wait while a
- * transaction is open (wrap startTransaction so commit/rollback release a gate they await).
+ * Prisma 6.19's better-sqlite3 adapter serialises interactive transactions with a mutex, but on its
+ * own a query outside a transaction does not wait for it: it would run inside whichever interactive
+ * transaction is open, be answered before it is committed, and vanish if that transaction rolls
+ * back. src/db/transaction-gate.ts makes such queries wait; this test keeps it that way.
  */
 import { sha256 } from "../../src/auth/secrets";
 import { insertApiToken } from "../../src/db/sessions";
@@ -22,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-test.failing("a write outside any transaction survives another request's transaction rolling back", async () => {
+test("a write outside any transaction survives another request's transaction rolling back", async () => {
   const user = await insertUser(t.db, { email: "interleave@example.edu", name: "Ivy Interleave", role: "student", passwordHash: "x" });
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
@@ -41,6 +34,6 @@ test.failing("a write outside any transaction survives another request's transac
   await insertApiToken(t.db, sha256("interleaved-token-0000000000"), user.id);
   release();
   expect(await other).toBe("rolled back");
-  // ...but it went into the other transaction and was rolled back with it.
+  // ...and it is not taken down by the other transaction's rollback.
   expect(await t.db.apiToken.findUnique({ where: { tokenHash: sha256("interleaved-token-0000000000") } })).not.toBeNull();
 });
