@@ -413,13 +413,15 @@ describe("parseAnswer: adversarial input stays fast", () => {
     "-".repeat(10_000),
     "/".repeat(10_000),
   ];
-  test.each(nasty.map((s) => [s.slice(0, 16), s]))("%j... is answered within 100 ms", (_label, s) => {
+  // Catastrophic backtracking took minutes on these; linear parsing takes well under a millisecond.
+  // The bound is far above that so a loaded CI machine cannot fail it, and far below a hang.
+  test.each(nasty.map((s) => [s.slice(0, 16), s]))("%j... is answered within a second", (_label, s) => {
     for (const shape of shapes) {
       const t0 = process.hrtime.bigint();
       const r = parseAnswer(s, shape);
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       expect(typeof r.ok).toBe("boolean");
-      expect(ms).toBeLessThan(100);
+      expect(ms).toBeLessThan(1000);
     }
   });
 });

@@ -215,9 +215,7 @@ describe("scatterSvg", () => {
     const rand2 = lcg(1);
     const points = Array.from({ length: 100_000 }, () => [rand2(), rand2()]);
     const labels = points.map((_, i) => i % 4);
-    const t0 = Date.now();
     const svg = scatterSvg(points, { labels });
-    expect(Date.now() - t0).toBeLessThan(2000);
     expectWellFormedSvg(svg);
     const marks = (svg.match(/h0/g) ?? []).length;
     expect(marks).toBeLessThanOrEqual(3000);
