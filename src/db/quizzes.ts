@@ -7,6 +7,7 @@
  */
 import { Prisma } from "../generated/prisma/client";
 import type { Db } from "./client";
+import { variantColumns, type VariantRow as StoredVariantRow } from "./variants";
 
 export type QuizItemRecord = {
   id: number;
@@ -115,18 +116,7 @@ function toQuizRecord(row: QuizRow): QuizRecord {
   return { ...row, items: row.items.map((i) => ({ ...i, params: JSON.parse(i.params) as Record<string, unknown> })) };
 }
 
-type VariantRow = {
-  id: number;
-  quizItemId: number | null;
-  userId: number | null;
-  exercise: string;
-  seed: number;
-  params: string;
-  data: string;
-  key: string;
-  solution: string;
-  solverVersion: string;
-};
+type VariantRow = Omit<StoredVariantRow, "itemId" | "createdAt">;
 
 function toStoredVariant(v: VariantRow): StoredVariant {
   return {
@@ -139,18 +129,6 @@ function toStoredVariant(v: VariantRow): StoredVariant {
     data: JSON.parse(v.data) as unknown,
     key: JSON.parse(v.key) as Record<string, unknown>,
     solution: JSON.parse(v.solution) as unknown,
-    solverVersion: v.solverVersion,
-  };
-}
-
-function variantData(v: NewVariant) {
-  return {
-    exercise: v.exercise,
-    seed: v.seed,
-    params: JSON.stringify(v.params),
-    data: JSON.stringify(v.data),
-    key: JSON.stringify(v.key),
-    solution: JSON.stringify(v.solution),
     solverVersion: v.solverVersion,
   };
 }
@@ -172,7 +150,7 @@ export async function insertQuiz(db: Db, quiz: NewQuiz): Promise<{ id: number }>
           exercise: item.exercise,
           params: JSON.stringify(item.params),
           points: item.points ?? 1,
-          ...(item.sharedVariant ? { variants: { create: [variantData(item.sharedVariant)] } } : {}),
+          ...(item.sharedVariant ? { variants: { create: [variantColumns(item.sharedVariant)] } } : {}),
         })),
       },
     },
@@ -285,7 +263,7 @@ export async function selectOptionalQuizVariant(db: Db, quizItemId: number, user
 /** A student's own variant of a quiz item; when a parallel request created it first, that one. */
 export async function insertQuizVariant(db: Db, quizItemId: number, userId: number, v: NewVariant): Promise<StoredVariant> {
   try {
-    return toStoredVariant(await db.variant.create({ data: { ...variantData(v), quizItemId, userId } }));
+    return toStoredVariant(await db.variant.create({ data: { ...variantColumns(v), quizItemId, userId } }));
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     const existing = await selectOptionalQuizVariant(db, quizItemId, userId);
@@ -309,7 +287,7 @@ export async function selectParticipantsWithoutVariant(db: Db, quizId: number, q
  */
 export async function insertQuizVariants(db: Db, quizItemId: number, variants: { userId: number; variant: NewVariant }[]): Promise<number> {
   if (variants.length === 0) return 0;
-  const r = await db.variant.createMany({ data: variants.map((v) => ({ ...variantData(v.variant), quizItemId, userId: v.userId })) });
+  const r = await db.variant.createMany({ data: variants.map((v) => ({ ...variantColumns(v.variant), quizItemId, userId: v.userId })) });
   return r.count;
 }
 

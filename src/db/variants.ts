@@ -18,6 +18,22 @@ export type VariantRow = {
 
 export type NewVariant = Omit<VariantRow, "id" | "createdAt" | "quizItemId"> & { itemId: number; userId: number };
 
+/** A variant's content before it is stored: JSON payloads as values. */
+export type VariantContent = { exercise: string; seed: number; params: Record<string, unknown>; data: unknown; key: unknown; solution: unknown; solverVersion: string };
+
+/** The Variant columns for a variant's content (JSON payloads stored as text). */
+export function variantColumns(v: VariantContent) {
+  return {
+    exercise: v.exercise,
+    seed: v.seed,
+    params: JSON.stringify(v.params),
+    data: JSON.stringify(v.data),
+    key: JSON.stringify(v.key),
+    solution: JSON.stringify(v.solution),
+    solverVersion: v.solverVersion,
+  };
+}
+
 export async function selectOptionalItemVariant(db: Db, itemId: number, userId: number): Promise<VariantRow | null> {
   return db.variant.findUnique({ where: { itemId_userId: { itemId, userId } } });
 }

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { createVariant, type StudentVariant, type VariantRecord } from "../../exercises";
 import type { ItemRow } from "../db/assignments";
 import type { Db } from "../db/client";
-import { insertItemVariant, selectOptionalItemVariant, type VariantRow } from "../db/variants";
+import { insertItemVariant, selectOptionalItemVariant, variantColumns, type VariantRow } from "../db/variants";
 
 /** A fresh variant seed: 31 bits from the OS, so variants cannot be predicted from ids or time. */
 export function newSeed(): number {
@@ -25,19 +25,6 @@ export function toRecord(row: VariantRow): VariantRecord {
   return { ...toStudentVariant(row), key: JSON.parse(row.key) as VariantRecord["key"], solution: JSON.parse(row.solution) as VariantRecord["solution"] };
 }
 
-/** The columns of a new Variant row for an exercise record. */
-export function variantColumns(v: VariantRecord) {
-  return {
-    exercise: v.slug,
-    seed: v.seed,
-    params: JSON.stringify(v.params),
-    data: JSON.stringify(v.data),
-    key: JSON.stringify(v.key),
-    solution: JSON.stringify(v.solution),
-    solverVersion: v.solverVersion,
-  };
-}
-
 /**
  * The student's variant of an item, created on first view and stored with its seed, data, key and
  * solver version, so later code changes never change it.
@@ -46,5 +33,5 @@ export async function ensureItemVariant(db: Db, item: ItemRow, userId: number): 
   const existing = await selectOptionalItemVariant(db, item.id, userId);
   if (existing) return existing;
   const record = createVariant(item.exercise, newSeed(), JSON.parse(item.params));
-  return insertItemVariant(db, { ...variantColumns(record), itemId: item.id, userId });
+  return insertItemVariant(db, { ...variantColumns({ ...record, exercise: record.slug }), itemId: item.id, userId });
 }
