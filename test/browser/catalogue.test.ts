@@ -1,41 +1,26 @@
 /** Every exercise's preview page renders in Chromium: math, question, key and worked solution, no errors. */
-import type { Browser } from "playwright-core";
 import { listExercises } from "../../exercises";
-import { launchBrowser, PHONE } from "../support/browser";
-import { startLiveServer, TEST_PASSWORD } from "../support/live-server";
+import { PHONE, signIn, withServerAndBrowser } from "../support/browser";
 
-let server: Awaited<ReturnType<typeof startLiveServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startLiveServer();
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const live = withServerAndBrowser();
 
 test("the catalogue and every preview page render without errors", async () => {
-  const context = await browser.newContext();
+  const context = await live.browser.newContext();
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
-  await page.goto(`${server.url}/signin`);
-  await page.fill("#email", "instructor@example.edu");
-  await page.fill("#password", TEST_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  await signIn(page, live.server.url, "instructor@example.edu");
 
-  const catalogue = await page.goto(`${server.url}/catalogue`);
+  const catalogue = await page.goto(`${live.server.url}/catalogue`);
   expect(catalogue!.status()).toBe(200);
   const slugs = listExercises().map((e) => e.slug);
   expect(await page.locator(".exercise-card").count()).toBe(slugs.length);
 
   for (const slug of slugs) {
-    const res = await page.goto(`${server.url}/catalogue/${slug}?seed=42`);
+    const res = await page.goto(`${live.server.url}/catalogue/${slug}?seed=42`);
     expect({ slug, status: res!.status() }).toEqual({ slug, status: 200 });
     expect(await page.locator("[data-testid=question] .katex").count()).toBeGreaterThan(0);
     expect(await page.locator("[data-testid=solution] .katex").count()).toBeGreaterThan(0);
@@ -48,7 +33,7 @@ test("the catalogue and every preview page render without errors", async () => {
   // A phone can read every preview without the page scrolling sideways (wide math and tables scroll inside their box).
   await page.setViewportSize(PHONE);
   for (const slug of slugs) {
-    await page.goto(`${server.url}/catalogue/${slug}?seed=42`);
+    await page.goto(`${live.server.url}/catalogue/${slug}?seed=42`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect({ slug, overflow }).toEqual({ slug, overflow: 0 });
   }

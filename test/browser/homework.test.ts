@@ -1,34 +1,15 @@
 import fs from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, PHONE } from "../support/browser";
-import { startLiveServer, TEST_PASSWORD } from "../support/live-server";
+import { PHONE, signIn, withServerAndBrowser } from "../support/browser";
 import { TMP_DIR } from "../support/paths";
 
-let server: Awaited<ReturnType<typeof startLiveServer>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startLiveServer();
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${server.url}/signin`);
-  await page.fill("#email", email);
-  await page.fill("#password", TEST_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
-}
+const live = withServerAndBrowser();
 
 const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
 
 test("instructor builds an assignment, a student gets diagnosed then full marks, the gradebook shows it", async () => {
   // The instructor creates an assignment from three catalogue exercises with the form.
-  const instructor = await (await browser.newContext({ acceptDownloads: true })).newPage();
-  await signIn(instructor, "instructor@example.edu");
+  const instructor = await (await live.browser.newContext({ acceptDownloads: true })).newPage();
+  await signIn(instructor, live.server.url, "instructor@example.edu");
   expect(new URL(instructor.url()).pathname).toBe("/courses");
   await instructor.click("text=ML101");
   await instructor.click("text=New assignment");
@@ -44,12 +25,12 @@ test("instructor builds an assignment, a student gets diagnosed then full marks,
   const assignmentId = Number(/\/assignments\/(\d+)/.exec(instructor.url())![1]);
 
   // The student, on a phone, opens it and submits a classic mistake, then the right answer.
-  const student = await (await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true })).newPage();
-  await signIn(student, "student1@example.edu");
+  const student = await (await live.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true })).newPage();
+  await signIn(student, live.server.url, "student1@example.edu");
   expect(new URL(student.url()).pathname).toBe("/assignments");
   await student.click("text=Browser homework");
   await student.click("text=Exercise 1");
-  const variant = await server.db.variant.findFirstOrThrow({ where: { item: { assignmentId, position: 0 }, user: { email: "student1@example.edu" } } });
+  const variant = await live.server.db.variant.findFirstOrThrow({ where: { item: { assignmentId, position: 0 }, user: { email: "student1@example.edu" } } });
   const x = (JSON.parse(variant.data) as { x: number[] }).x;
   const m = mean(x);
   const ss = x.reduce((a, v) => a + (v - m) ** 2, 0);
@@ -69,8 +50,8 @@ test("instructor builds an assignment, a student gets diagnosed then full marks,
   expect(await student.textContent("body")).toContain("1 attempt left");
 
   // The instructor sees the score in the gradebook and downloads the CSV.
-  const { courseId } = await server.db.assignment.findUniqueOrThrow({ where: { id: assignmentId } });
-  await instructor.goto(`${server.url}/courses/${courseId}/gradebook`);
+  const { courseId } = await live.server.db.assignment.findUniqueOrThrow({ where: { id: assignmentId } });
+  await instructor.goto(`${live.server.url}/courses/${courseId}/gradebook`);
   const row = instructor.locator("tr", { hasText: "student1@example.edu" });
   const header = await instructor.locator("thead th").allTextContents();
   const column = header.findIndex((h) => h.includes("Browser homework"));

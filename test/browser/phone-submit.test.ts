@@ -3,40 +3,29 @@
  * submission whose response is lost (the network drops after the request left) is not stored
  * twice when the student goes back and submits again.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser, PHONE } from "../support/browser";
-import { startLiveServer, TEST_PASSWORD } from "../support/live-server";
+import type { BrowserContext, Page } from "playwright-core";
+import { PHONE, signIn, withServerAndBrowser } from "../support/browser";
 
-let server: Awaited<ReturnType<typeof startLiveServer>>;
-let browser: Browser;
+const live = withServerAndBrowser({ LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0" });
 let itemUrl: string;
 let assignmentId: number;
 
 beforeAll(async () => {
-  server = await startLiveServer({ LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0" });
-  browser = await launchBrowser();
-  const a = await server.db.assignment.findFirstOrThrow({ where: { title: { startsWith: "Week 1" } }, include: { items: { orderBy: { position: "asc" } } } });
+  const a = await live.server.db.assignment.findFirstOrThrow({ where: { title: { startsWith: "Week 1" } }, include: { items: { orderBy: { position: "asc" } } } });
   assignmentId = a.id;
   const item = a.items.find((i) => i.exercise === "gaussian-mle")!;
-  itemUrl = `${server.url}/assignments/${a.id}/items/${item.id}`;
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  itemUrl = `${live.server.url}/assignments/${a.id}/items/${item.id}`;
 });
 
 async function phone(email: string, javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, javaScriptEnabled });
+  const context = await live.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, javaScriptEnabled });
   const page = await context.newPage();
-  await page.goto(`${server.url}/signin`);
-  await page.fill("#email", email);
-  await page.fill("#password", TEST_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  await signIn(page, live.server.url, email);
   return { context, page };
 }
 
 async function submissionsOf(email: string): Promise<number> {
-  return server.db.submission.count({ where: { user: { email }, variant: { item: { assignmentId } } } });
+  return live.server.db.submission.count({ where: { user: { email }, variant: { item: { assignmentId } } } });
 }
 
 test("a double tap stores one submission", async () => {
