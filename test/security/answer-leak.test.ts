@@ -8,7 +8,8 @@ import { allTokens, as, PASSWORD, twoCourses, type Tokens } from "../support/fix
 import { leakedForms } from "../support/key-leak";
 import { createTestApp, signInAgent, type TestApp } from "../support/test-app";
 
-type Shape = { kind: "scalar" } | { kind: "vector"; length: number } | { kind: "matrix"; rows: number; cols: number };
+import type { Shape } from "../../src/grading";
+import { fillerAnswers } from "../support/answers";
 type Item = { itemId: number; variantId: number; exercise: string; data: unknown; parts: { name: string; shape: Shape }[] };
 
 let t: TestApp;
@@ -17,13 +18,6 @@ let assignmentId: number;
 let items: Item[];
 const keys = new Map<number, Record<string, unknown>>();
 let student: Awaited<ReturnType<typeof signInAgent>>;
-
-/** A readable answer of the right shape that is no key: 7 in every entry. */
-function filler(shape: Shape): unknown {
-  if (shape.kind === "scalar") return "7";
-  if (shape.kind === "vector") return Array(shape.length).fill(7);
-  return Array.from({ length: shape.rows }, () => Array(shape.cols).fill(7));
-}
 
 /** All responses a student can get for this assignment: pages, downloads and JSON. */
 async function studentResponses(): Promise<{ what: string; text: string }[]> {
@@ -71,7 +65,7 @@ test("open, before any attempt: no key anywhere", async () => {
 test("attempts used up (reveal after due): no key in the submission responses or any page", async () => {
   const submissionResponses: { what: string; text: string }[] = [];
   for (const item of items) {
-    const answers = Object.fromEntries(item.parts.map((p) => [p.name, filler(p.shape)]));
+    const answers = fillerAnswers(item.parts);
     for (let i = 0; i < 2; i++) {
       const res = await as(t.app, tok.student1).post(`/api/v1/variants/${item.variantId}/submissions`, { answers });
       expect(res.status).toBe(201);

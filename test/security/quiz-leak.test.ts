@@ -5,6 +5,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { allTokens, as, PASSWORD, twoCourses, type Tokens } from "../support/fixtures";
+import type { Shape } from "../../src/grading";
+import { fillerAnswers } from "../support/answers";
 import { leakedForms } from "../support/key-leak";
 import request from "supertest";
 import { createTestApp, csrfFrom, type TestApp } from "../support/test-app";
@@ -71,8 +73,8 @@ test.each([true, false])("shared data %s: no key while a question is open", asyn
       ["api current", (await as(t.app, tok.student1).get(`/api/v1/quizzes/${id}/current`).expect(200)).text],
       ["events", await readStream(`/quiz/${id}/events`, sid)],
     ];
-    const current = JSON.parse(responses[2]![1]) as { parts: { name: string; shape: { kind: string; length?: number; rows?: number; cols?: number } }[] };
-    const answers = Object.fromEntries(current.parts.map((p) => [p.name, p.shape.kind === "scalar" ? "7" : p.shape.kind === "vector" ? Array(p.shape.length).fill(7) : Array.from({ length: p.shape.rows! }, () => Array(p.shape.cols).fill(7))]));
+    const current = JSON.parse(responses[2]![1]) as { parts: { name: string; shape: Shape }[] };
+    const answers = fillerAnswers(current.parts);
     responses.push(["answer ack", (await as(t.app, tok.student1).post(`/api/v1/quizzes/${id}/answers`, { index, answers }).expect(201)).text]);
     responses.push(["state after answering", (await phone.get(`/quiz/${id}/state`).expect(200)).text]);
 
