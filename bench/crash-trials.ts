@@ -17,6 +17,7 @@
  * LIKELY_UNSAFE_ACK_BEFORE_COMMIT=1) it is the other way round: 0 only when the harness caught a
  * loss, which shows that it can fail.
  */
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../src/paths";
@@ -46,25 +47,29 @@ async function main(): Promise<number> {
   console.log(`Crash trials: ${trials} per mode, ${modes.join(" and ")}${negative ? ", negative control" : ""}; node ${process.version}, ${os.cpus().length} CPUs`);
 
   const reports: CrashReport[] = [];
-  for (const synchronous of modes) {
-    console.log(`\n== synchronous=${synchronous}${negative ? " (negative control)" : ""}`);
-    const report = await runCrashTrials({
-      trials,
-      synchronous,
-      negativeControl: negative,
-      concurrency: args.concurrency as number | undefined,
-      minDelayMs: args["min-delay"] as number | undefined,
-      maxDelayMs: args["max-delay"] as number | undefined,
-      students: args.students as number | undefined,
-      warmup: args.warmup as number | undefined,
-      seed: args.seed as number | undefined,
-      workDir,
-      verbose: args.verbose === true,
-      log: (line) => console.log(line),
-    });
-    reports.push(report);
-    console.log(formatCrashReport(report));
-    for (const p of report.problems.slice(0, negative ? 5 : 20)) console.log(`  ! ${p}`);
+  try {
+    for (const synchronous of modes) {
+      console.log(`\n== synchronous=${synchronous}${negative ? " (negative control)" : ""}`);
+      const report = await runCrashTrials({
+        trials,
+        synchronous,
+        negativeControl: negative,
+        concurrency: args.concurrency as number | undefined,
+        minDelayMs: args["min-delay"] as number | undefined,
+        maxDelayMs: args["max-delay"] as number | undefined,
+        students: args.students as number | undefined,
+        warmup: args.warmup as number | undefined,
+        seed: args.seed as number | undefined,
+        workDir,
+        verbose: args.verbose === true,
+        log: (line) => console.log(line),
+      });
+      reports.push(report);
+      console.log(formatCrashReport(report));
+      for (const p of report.problems.slice(0, negative ? 5 : 20)) console.log(`  ! ${p}`);
+    }
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
   }
 
   console.log("\n== Summary");

@@ -35,6 +35,8 @@ import { startServerProcess } from "./lib/server-process";
 import { formatStages, measureStages, type StageTimes } from "./lib/stages";
 
 const PASSWORD = "bench-password-123";
+/** Scratch databases of this run; removed at the end, also after a failure. */
+const workDir = path.join(projectRoot, ".tmp", `bench-throughput-${process.pid}`);
 const BARE_JS = path.join(projectRoot, "dist", "bench", "lib", "bare-express.js");
 
 type ServerRun = { build: string; synchronous: "FULL" | "NORMAL"; figures: LoadFigures; stored: number; acknowledged: number };
@@ -85,7 +87,6 @@ async function main(): Promise<void> {
   const sync = String(args.sync ?? "both").toUpperCase();
   const modes: ("FULL" | "NORMAL")[] = sync === "BOTH" ? ["FULL", "NORMAL"] : [sync as "FULL" | "NORMAL"];
   if (!modes.every((m) => m === "FULL" || m === "NORMAL")) throw new Error("--sync must be FULL, NORMAL or both");
-  const workDir = path.join(projectRoot, ".tmp", `bench-throughput-${process.pid}`);
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.mkdirSync(workDir, { recursive: true });
   console.log(`Submission throughput: ${connections} connections, ${warmup} s warm-up + ${seconds} s measured; ${students} students x 6 exercises`);
@@ -202,6 +203,7 @@ main().then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(`submit-throughput: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    fs.rmSync(workDir, { recursive: true, force: true });
     process.exit(1);
   },
 );
