@@ -41,11 +41,12 @@ export async function insertApiToken(db: Db, tokenHash: string, userId: number):
   return expiresAt;
 }
 
-export async function selectOptionalTokenUser(db: Db, tokenHash: string): Promise<PublicUser | null> {
+/** The token's user and expiry, or null when the token is unknown or expired. */
+export async function selectOptionalTokenUser(db: Db, tokenHash: string): Promise<{ user: PublicUser; expiresAt: Date } | null> {
   const t = await db.apiToken.findUnique({
     where: { tokenHash },
     select: { expiresAt: true, user: { select: { id: true, email: true, name: true, role: true } } },
   });
   if (!t || t.expiresAt.getTime() < Date.now()) return null;
-  return t.user as PublicUser;
+  return { user: t.user as PublicUser, expiresAt: t.expiresAt };
 }
