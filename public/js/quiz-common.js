@@ -143,8 +143,32 @@
     return formatNumber(v);
   }
 
+  /**
+   * Wraps an async job so that calls arriving while it runs do not start it in parallel: they get
+   * the running promise, and the job runs once more after it (state refreshes coalesce).
+   */
+  function coalesced(job) {
+    var running = null;
+    var again = false;
+    return function run() {
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = job().then(function () {
+        running = null;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+      return running;
+    };
+  }
+
   window.LikelyQuiz = {
     request: request,
+    coalesced: coalesced,
     msUntil: msUntil,
     noteServerTime: noteServerTime,
     formatCountdown: formatCountdown,

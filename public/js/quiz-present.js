@@ -122,28 +122,14 @@
     $("btn-end").disabled = st === "ended";
   }
 
-  var refreshing = null;
-  var again = false;
-  function refresh() {
-    if (refreshing) {
-      again = true;
-      return refreshing;
-    }
-    refreshing = Q.request("GET", base + "/present/state")
+  var refresh = Q.coalesced(function () {
+    return Q.request("GET", base + "/present/state")
       .then(function (r) {
         if (r.status === 200) apply(r.body);
         else if (r.status === 401) location.reload();
       })
-      .catch(function () {})
-      .then(function () {
-        refreshing = null;
-        if (again) {
-          again = false;
-          refresh();
-        }
-      });
-    return refreshing;
-  }
+      .catch(function () {});
+  });
 
   var closingFetched = false;
   function tick() {

@@ -286,14 +286,8 @@
     tick();
   }
 
-  var refreshing = null;
-  var again = false;
-  function refresh() {
-    if (refreshing) {
-      again = true;
-      return refreshing;
-    }
-    refreshing = Q.request("GET", base + "/state")
+  var refresh = Q.coalesced(function () {
+    return Q.request("GET", base + "/state")
       .then(function (r) {
         if (r.status === 200) apply(r.body);
         else if (r.status === 401) location.href = "/signin?next=" + encodeURIComponent(location.pathname);
@@ -301,16 +295,8 @@
       })
       .catch(function () {
         setStatus("warn", "No connection. Trying again…");
-      })
-      .then(function () {
-        refreshing = null;
-        if (again) {
-          again = false;
-          refresh();
-        }
       });
-    return refreshing;
-  }
+  });
 
   function send(answers) {
     if (!state || state.state !== "asking" || sending) return;
