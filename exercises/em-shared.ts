@@ -13,7 +13,7 @@ function knownLabelsOrNull(x: number[][], labels: number[], k: number): ReturnTy
 }
 import { mixtureSample, roundTo } from "../src/solver/datasets";
 import type { Rng } from "../src/solver/random";
-import { argmax, mistake, reversed, roundWeights, type SphericalMixture, sum } from "./common";
+import { argmax, mistake, pointsPlot, pointsTable, reversed, roundWeights, type SphericalMixture, sum } from "./common";
 import { texNum, texPoint } from "./tex";
 
 /** A mixture sample plus a rough starting guess: means moved off the truth, variances rescaled, weights rounded. */
@@ -119,4 +119,20 @@ export function texMixture(p: SphericalMixture): string {
 /** Wraps TeX lines in an aligned environment. */
 export function texLines(lines: string[]): string {
   return String.raw`\begin{gathered}${lines.join(String.raw`\\`)}\end{gathered}`;
+}
+
+/** Table, question context, summary and validation of exercises whose data are points `x` and an initial mixture `init`. */
+export function fromInitialMixture(plotTitle: string) {
+  return {
+    table: ({ x }: { x: number[][] }) => pointsTable(x),
+    questionContext: ({ x, init }: { x: number[][]; init: SphericalMixture }) => ({
+      n: x.length,
+      d: x[0]!.length,
+      k: init.weights.length,
+      initTex: texMixture(init),
+      plot: pointsPlot(x, { components: init, title: plotTitle }),
+    }),
+    summary: ({ x, init }: { x: number[][]; init: SphericalMixture }) => `n = ${x.length}, d = ${x[0]!.length}, k = ${init.weights.length}`,
+    validate: ({ init }: { init: SphericalMixture }) => (init.variances.some((v) => !(v > 0)) ? ["an initial variance is not positive"] : []),
+  };
 }

@@ -1,7 +1,7 @@
 import { gmmEm } from "../../src/solver";
 import { defineExercise } from "../contract";
-import { mistake, pointsPlot, pointsTable, type SphericalMixture } from "../common";
-import { sampleWithInit, texMixture } from "../em-shared";
+import { mistake, type SphericalMixture } from "../common";
+import { fromInitialMixture, sampleWithInit } from "../em-shared";
 import { paramsSchema, sizeParam } from "../params";
 import { texMat, texNum, texVec } from "../tex";
 
@@ -94,14 +94,5 @@ export const emConvergenceExercise = defineExercise<Params, Data>({
       }),
     ];
   },
-  table: ({ x }) => pointsTable(x),
-  questionContext: ({ x, init }) => ({
-    n: x.length,
-    d: x[0].length,
-    k: init.weights.length,
-    initTex: texMixture(init),
-    plot: pointsPlot(x, { components: init, title: "The data and the starting components" }),
-  }),
-  summary: ({ x, init }) => `n = ${x.length}, d = ${x[0].length}, k = ${init.weights.length}`,
-  validate: ({ init }) => (init.variances.some((v) => !(v > 0)) ? ["an initial variance is not positive"] : []),
+  ...fromInitialMixture("The data and the starting components"),
 });

@@ -1,7 +1,7 @@
 import { eStep, gmmEm } from "../../src/solver";
 import { defineExercise } from "../contract";
-import { mistake, pointsPlot, pointsTable, sum, type SphericalMixture } from "../common";
-import { mStepMistakes, sampleWithInit, texMixture, weightedDensities } from "../em-shared";
+import { mistake, sum, type SphericalMixture } from "../common";
+import { fromInitialMixture, mStepMistakes, sampleWithInit, weightedDensities } from "../em-shared";
 import { paramsSchema, sizeParam } from "../params";
 import { texMat, texVec } from "../tex";
 
@@ -85,16 +85,7 @@ export const emIterationExercise = defineExercise<Params, Data>({
       ),
     ];
   },
-  table: ({ x }) => pointsTable(x),
-  questionContext: ({ x, init }) => ({
-    n: x.length,
-    d: x[0].length,
-    k: init.weights.length,
-    initTex: texMixture(init),
-    plot: pointsPlot(x, { components: init, title: "The data and the initial components" }),
-  }),
-  summary: ({ x, init }) => `n = ${x.length}, d = ${x[0].length}, k = ${init.weights.length}`,
-  validate: ({ init }) => (init.variances.some((v) => !(v > 0)) ? ["an initial variance is not positive"] : []),
+  ...fromInitialMixture("The data and the initial components"),
 });
 
 /** The M-step run on unnormalised responsibilities u (weights = column sums / n, as a student would). */
