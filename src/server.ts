@@ -4,6 +4,7 @@ import { openDb, type Db } from "./db/client";
 import { migrateDeploy } from "./db/migrate";
 import { deleteExpiredSessions } from "./db/sessions";
 import { createDemoData, DEMO_INSTRUCTOR, DEMO_STUDENTS } from "./seed/demo";
+import { closeHub } from "./quiz/event-hub";
 import { createApp } from "./web/app";
 
 export type Running = { server: Server; db: Db; config: Config; url: string; close(): Promise<void> };
@@ -34,6 +35,7 @@ export async function start(config: Config, log: (line: string) => void = consol
     config,
     url,
     async close() {
+      closeHub(db); // live quiz streams and timers first: nothing may touch the database after this
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.$disconnect();

@@ -125,6 +125,17 @@ export class QuizHub {
     return this.unreadable.get(quizItemId)?.size ?? 0;
   }
 
+  /** Stops every timer and ends every stream: the server is shutting down (nothing fires afterwards). */
+  close(): void {
+    for (const t of [...this.countTimers.values(), ...this.closeTimers.values()]) clearTimeout(t);
+    this.countTimers.clear();
+    this.closeTimers.clear();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    for (const room of this.rooms.values()) for (const s of room) if (!s.res.writableEnded) s.res.end();
+    this.rooms.clear();
+  }
+
   private ensureHeartbeat(): void {
     if (this.heartbeat) return;
     this.heartbeat = setInterval(() => {
@@ -147,4 +158,10 @@ export function hubFor(key: object): QuizHub {
   let hub = hubs.get(key);
   if (!hub) hubs.set(key, (hub = new QuizHub()));
   return hub;
+}
+
+/** Closes the hub of this database, if one was made (before the database itself is closed). */
+export function closeHub(key: object): void {
+  hubs.get(key)?.close();
+  hubs.delete(key);
 }
