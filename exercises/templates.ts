@@ -55,6 +55,8 @@ export function tableView(table: DataTable): Record<string, unknown> {
   const rows = truncated ? table.rows.slice(0, SHOWN_WHEN_CUT) : table.rows;
   return {
     columns: table.columns,
+    // One column of numbers (a 1-D sample) reads better wrapped than as one tall column on a phone.
+    single: table.columns.length === 1,
     rows: rows.map((cells, i) => ({ index: i + 1, cells: cells.map((c) => String(c)) })),
     truncated,
     shown: rows.length,
