@@ -9,11 +9,12 @@ import fs from "node:fs";
 import Database from "better-sqlite3";
 import { gradeVariant } from "../../exercises";
 import { sha256 } from "../../src/auth/secrets";
-import { openDb } from "../../src/db/client";
+import { openDb, type Db } from "../../src/db/client";
 import { selectOptionalExtension } from "../../src/db/extensions";
 import { selectOptionalTokenUser } from "../../src/db/sessions";
 import { insertSubmissionWithinLimit, selectOptionalSubmissionByKey, selectSubmitContext, type NewSubmission } from "../../src/db/submissions";
-import { selectOwnVariant, submitAnswers } from "../../src/homework/submit";
+import { selectOptionalVariantContext, type VariantContext } from "../../src/db/variants";
+import { submitAnswers } from "../../src/homework/submit";
 import { toRecord } from "../../src/homework/variants";
 import type { Participant } from "./api";
 
@@ -120,4 +121,11 @@ export function formatStages(s: StageTimes): string {
   const lines = [`stage costs, synchronous=${s.synchronous} (${s.iterations} sequential calls each, mean):`];
   for (const st of s.stages) lines.push(`  ${st.name.padEnd(72)} ${st.us.toFixed(0).padStart(6)} us`);
   return lines.join("\n");
+}
+
+/** The submission context read the Prisma way (3 queries), for comparison with the one-statement path. */
+async function selectOwnVariant(db: Db, variantId: number, userId: number): Promise<VariantContext> {
+  const ctx = await selectOptionalVariantContext(db, variantId);
+  if (!ctx || ctx.variant.userId !== userId) throw new Error(`variant ${variantId} is not user ${userId}'s`);
+  return ctx;
 }

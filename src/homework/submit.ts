@@ -1,7 +1,6 @@
 import { gradeVariant } from "../../exercises";
 import type { Db } from "../db/client";
 import { insertSubmissionWithinLimit, selectSubmitContext, type SubmissionRow } from "../db/submissions";
-import { selectOptionalVariantContext, type VariantContext } from "../db/variants";
 import { HttpError, notFound } from "../http-error";
 import { ackBeforeCommit } from "../testing/ack-before-commit";
 import { studentPolicy } from "./policy";
@@ -18,13 +17,6 @@ export type SubmitOutcome = {
   /** True when an idempotency key matched an earlier submission (nothing new stored). */
   duplicate: boolean;
 };
-
-/** The variant if it is this user's homework variant; anything else is the same 404. */
-export async function selectOwnVariant(db: Db, variantId: number, userId: number): Promise<VariantContext> {
-  const ctx = await selectOptionalVariantContext(db, variantId);
-  if (!ctx || ctx.variant.userId !== userId) throw notFound("variant");
-  return ctx;
-}
 
 function outcome(s: SubmissionRow, maxAttempts: number | null, duplicate: boolean): SubmitOutcome {
   const parts = JSON.parse(s.results) as PartFeedback[];
