@@ -254,10 +254,6 @@ export async function selectSubmissionsForVariant(db: Db, variantId: number): Pr
   return db.submission.findMany({ where: { variantId }, orderBy: { attempt: "asc" } });
 }
 
-export async function countSubmissionsForVariant(db: Db, variantId: number): Promise<number> {
-  return db.submission.count({ where: { variantId } });
-}
-
 export type SubmissionWithContext = SubmissionRow & { itemId: number };
 
 /** Every submission to an assignment's items, oldest first, with the item each belongs to. */
@@ -280,6 +276,3 @@ export async function selectSubmissionsForStudent(db: Db, courseId: number, user
   return rows.map(({ variant, ...s }) => ({ ...s, itemId: variant.itemId! }));
 }
 
-export async function updateSubmissionScore(db: Db, id: number, results: string, score: number): Promise<void> {
-  await db.submission.update({ where: { id }, data: { results, score } });
-}

@@ -13,10 +13,6 @@ export async function selectOptionalUserByEmail(db: Db, email: string) {
   return db.user.findUnique({ where: { email: normalizeEmail(email) } });
 }
 
-export async function selectOptionalUser(db: Db, id: number): Promise<PublicUser | null> {
-  return db.user.findUnique({ where: { id }, select: publicFields }) as Promise<PublicUser | null>;
-}
-
 export async function insertUser(
   db: Db,
   user: { email: string; name: string; role: UserRole; passwordHash: string },
@@ -25,10 +21,6 @@ export async function insertUser(
     data: { ...user, email: normalizeEmail(user.email) },
     select: publicFields,
   }) as Promise<PublicUser>;
-}
-
-export async function updateUserPassword(db: Db, id: number, passwordHash: string): Promise<void> {
-  await db.user.update({ where: { id }, data: { passwordHash } });
 }
 
 export async function countUsers(db: Db): Promise<number> {

@@ -50,14 +50,6 @@ export async function insertItemVariant(db: Db, v: NewVariant): Promise<VariantR
   }
 }
 
-export async function selectOptionalVariant(db: Db, id: number): Promise<VariantRow | null> {
-  return db.variant.findUnique({ where: { id } });
-}
-
-export async function selectVariantsForItem(db: Db, itemId: number): Promise<VariantRow[]> {
-  return db.variant.findMany({ where: { itemId } });
-}
-
 export type VariantContext = {
   variant: VariantRow;
   item: import("./assignments").ItemRow;

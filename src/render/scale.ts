@@ -15,12 +15,6 @@ function niceParts(span: number, count: number): { nice: number; power: number }
   return { nice, power };
 }
 
-/** A "nice" step (1, 2 or 5 times a power of ten) near `span / count`. */
-export function niceStep(span: number, count: number): number {
-  const { nice, power } = niceParts(span, count);
-  return power >= 0 ? nice * 10 ** power : nice / 10 ** -power;
-}
-
 /** Widens an interval too short to tick (a single value) so it has a positive length. */
 export function widen(lo: number, hi: number): [number, number] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
