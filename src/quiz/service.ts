@@ -25,7 +25,7 @@ import {
 } from "../db/quizzes";
 import type { PartSpec, Value } from "../grading";
 import { formatNumber, histogramSvg } from "../render";
-import { HttpError, notFound } from "../web/http-error";
+import { HttpError, notFound } from "../http-error";
 import { answerWriterFor, type AnswerWriter } from "./answer-writer";
 import { cacheFor, type QuizCache } from "./cache";
 import { hubFor, sseMessage, type Audience, type QuizHub } from "./event-hub";

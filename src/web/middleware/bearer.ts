@@ -3,7 +3,7 @@ import { sha256 } from "../../auth/secrets";
 import type { Db } from "../../db/client";
 import { selectOptionalTokenUser } from "../../db/sessions";
 import type { PublicUser } from "../../db/users";
-import { HttpError } from "../http-error";
+import { HttpError } from "../../http-error";
 
 /**
  * Recently verified tokens, so a class's burst of submissions does not pay a database lookup per

@@ -2,9 +2,9 @@ import { Router, type Request } from "express";
 import { createVariant, ExerciseError, getExercise, listExercises, renderQuestion, renderSolution } from "../../../exercises";
 import { formatShape } from "../../grading";
 import { newSeed } from "../../homework/variants";
-import { notFound } from "../http-error";
+import { notFound } from "../../http-error";
 import { parseParamsText, paramsText } from "../forms/assignment-form";
-import { HttpError } from "../http-error";
+import { HttpError } from "../../http-error";
 import { currentUser, requireUser } from "../middleware/require-user";
 
 function requireInstructor(req: Request): void {

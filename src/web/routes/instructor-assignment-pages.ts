@@ -17,7 +17,7 @@ import { toRecord, toStudentVariant } from "../../homework/variants";
 import { questionFor } from "../../homework/assignment-view";
 import { requireCourseRole } from "../access";
 import { assignmentFromForm, itemRows, ITEM_ROWS, paramsText } from "../forms/assignment-form";
-import { HttpError, notFound } from "../http-error";
+import { HttpError, notFound } from "../../http-error";
 import { currentUser, requireUser } from "../middleware/require-user";
 import { describeIssue } from "../validate";
 import { idParam } from "../validate";

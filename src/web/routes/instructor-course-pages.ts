@@ -11,7 +11,7 @@ import { selectExtensionsForAssignment, upsertExtension } from "../../db/extensi
 import { selectCourseStudents, selectOptionalCourseStudent } from "../../db/gradebook";
 import { selectSubmissionsForStudent } from "../../db/submissions";
 import { buildGradebook, gradebookCsv } from "../../homework/gradebook";
-import { HttpError, notFound } from "../http-error";
+import { HttpError, notFound } from "../../http-error";
 import { requireCourseRole } from "../access";
 import type { GradebookSource } from "../gradebook-source";
 import { optionalDate } from "../forms/assignment-form";

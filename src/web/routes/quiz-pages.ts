@@ -29,7 +29,7 @@ import { presenterView } from "../../quiz/presenter-view";
 import type { QuizAction } from "../../quiz/state";
 import { formatNumber } from "../../render";
 import { requireCourseRole } from "../access";
-import { HttpError } from "../http-error";
+import { HttpError } from "../../http-error";
 import { currentUser, requireUser } from "../middleware/require-user";
 import { describeIssue, idParam, parseInput } from "../validate";
 

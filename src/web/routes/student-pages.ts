@@ -10,7 +10,7 @@ import { assignmentForUser, questionFor, type ItemState } from "../../homework/a
 import { studentDashboard } from "../../homework/dashboard";
 import { submitAnswers, type PartFeedback } from "../../homework/submit";
 import { toRecord, toStudentVariant } from "../../homework/variants";
-import { HttpError, notFound } from "../http-error";
+import { HttpError, notFound } from "../../http-error";
 import { submitLimiter } from "../middleware/rate-limits";
 import { currentUser, requireUser } from "../middleware/require-user";
 import { idParam } from "../validate";

@@ -11,7 +11,7 @@ import { assignmentInput, submissionInput } from "../../../homework/schemas";
 import { submitAnswers } from "../../../homework/submit";
 import { toRecord, toStudentVariant } from "../../../homework/variants";
 import { requireCourseRole } from "../../access";
-import { notFound } from "../../http-error";
+import { notFound } from "../../../http-error";
 import { submitLimiter } from "../../middleware/rate-limits";
 import { currentUser } from "../../middleware/require-user";
 import { idParam, parseInput } from "../../validate";

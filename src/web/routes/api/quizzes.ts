@@ -18,7 +18,7 @@ import {
 } from "../../../quiz/service";
 import type { QuizAction } from "../../../quiz/state";
 import { requireCourseRole } from "../../access";
-import { notFound } from "../../http-error";
+import { notFound } from "../../../http-error";
 import { currentUser } from "../../middleware/require-user";
 import { idParam, parseInput } from "../../validate";
 
