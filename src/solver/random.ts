@@ -3,7 +3,7 @@
  *
  * The generator is sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, 128 bits of state),
  * with its state filled from a 32-bit seed by splitmix32 so that neighbouring seeds (1, 2, 3, ...)
- * give unrelated streams. Everything is deterministic for a seed: `Math.random` is never used.
+ * give unrelated streams. Everything is deterministic for a seed: the global, unseeded generator is never used.
  *
  * @example
  *   const rng = createRng(42);
