@@ -127,7 +127,8 @@ test.each(roles)("%s sees A's data nowhere, and A's ids answer like missing ones
     checked.push(label);
     const text = res.text ?? "";
     for (const m of markers) if (text.includes(m)) problems.push(`${label}: contains A's value ${m}`);
-    for (const f of leakedForms(text, keyOfA, dataOfA)) problems.push(`${label}: contains A's key ${f}`);
+    // 6 significant digits: these pages show other variants, whose numbers may match a short rounding of A's key.
+    for (const f of leakedForms(text, keyOfA, dataOfA, 6)) problems.push(`${label}: contains A's key ${f}`);
     if (shared) {
       if (res.status >= 400) problems.push(`${label}: shared route answered ${res.status}`);
       continue;

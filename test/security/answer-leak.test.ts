@@ -29,11 +29,18 @@ async function studentResponses(): Promise<{ what: string; text: string }[]> {
   return out;
 }
 
+/**
+ * Key forms found in the responses. A response about one item (its page, its downloads, its
+ * submissions) is searched for that item's key from 4 significant digits; every other response
+ * and item from 6 digits, as one variant's 4-digit rounding can coincide with a number in another
+ * variant's data or plot (once seen: a full-covariance key 2.348 in a univariate histogram).
+ */
 function leaks(responses: { what: string; text: string }[]): string[] {
   const found: string[] = [];
   for (const r of responses) {
     for (const item of items) {
-      for (const f of leakedForms(r.text, keys.get(item.variantId)!, item.data)) found.push(`${r.what}: key of ${item.exercise} as ${f}`);
+      const own = r.what.endsWith(`/items/${item.itemId}`) || r.what.includes(`/variants/${item.variantId}/`) || r.what.endsWith(` ${item.exercise}`);
+      for (const f of leakedForms(r.text, keys.get(item.variantId)!, item.data, own ? 4 : 6)) found.push(`${r.what}: key of ${item.exercise} as ${f}`);
     }
   }
   return found;

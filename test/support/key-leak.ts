@@ -11,10 +11,10 @@ export function keyNumbers(key: Record<string, unknown>): number[] {
 
 /**
  * The ways a key value could be printed (String, toPrecision 4-10, toFixed 3-6), keeping only
- * forms with at least 4 significant digits that do not occur in the variant's own data (a data
- * value may coincide with a short rounding of the key).
+ * forms with at least `minDigits` significant digits that do not occur in the variant's own data
+ * (a data value may coincide with a short rounding of the key).
  */
-export function keyFormats(key: Record<string, unknown>, data: unknown): string[] {
+export function keyFormats(key: Record<string, unknown>, data: unknown, minDigits = 4): string[] {
   const dataText = JSON.stringify(data);
   const forms = new Set<string>();
   for (const v of keyNumbers(key)) {
@@ -22,7 +22,7 @@ export function keyFormats(key: Record<string, unknown>, data: unknown): string[
     const candidates = [String(v), ...[4, 5, 6, 7, 8, 10].map((p) => v.toPrecision(p)), ...[3, 4, 5, 6].map((d) => v.toFixed(d))];
     for (const c of candidates) {
       const digits = c.replace(/^-?0\.0*/, "").replace(/[^0-9]/g, "").replace(/0+$/, "");
-      if (digits.length >= 4 && !dataText.includes(c)) {
+      if (digits.length >= minDigits && !dataText.includes(c)) {
         forms.add(c);
         forms.add(c.replace("-", "−")); // typographic minus, as KaTeX and pretty printers write it
       }
@@ -38,6 +38,6 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
  * number and not as a CSS length: "0.1667" inside an SVG coordinate "30.16671", or KaTeX's thin
  * space "margin-right:0.1667em", is not the key 1/6.
  */
-export function leakedForms(body: string, key: Record<string, unknown>, data: unknown): string[] {
-  return keyFormats(key, data).filter((f) => new RegExp(`(?<![0-9.])${escapeRegExp(f)}(?![0-9]|em\\b|ex\\b|px\\b)`).test(body));
+export function leakedForms(body: string, key: Record<string, unknown>, data: unknown, minDigits = 4): string[] {
+  return keyFormats(key, data, minDigits).filter((f) => new RegExp(`(?<![0-9.])${escapeRegExp(f)}(?![0-9]|em\\b|ex\\b|px\\b)`).test(body));
 }
