@@ -1,3 +1,4 @@
+import { insertAuditEntry } from "./audit";
 import type { Db } from "./client";
 import { normalizeEmail, type PublicUser } from "./users";
 
@@ -41,7 +42,7 @@ export type RosterEntry = { email: string; name: string; passwordHash: string };
 /**
  * Roster import: creates missing accounts and enrols everyone as a student, in one transaction.
  * Existing accounts keep their password and name; an existing enrolment (either role) is left as
- * it is, so re-importing the same roster changes nothing.
+ * it is, so re-importing the same roster changes nothing. What it did goes to the course's audit trail.
  */
 export async function upsertRoster(
   db: Db,
@@ -50,7 +51,7 @@ export async function upsertRoster(
 ): Promise<{ created: PublicUser[]; enrolled: number }> {
   return db.$transaction(async (tx) => {
     const created: PublicUser[] = [];
-    let enrolled = 0;
+    const enrolledEmails: string[] = [];
     for (const entry of entries) {
       const email = normalizeEmail(entry.email);
       let user = await tx.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, role: true } });
@@ -67,10 +68,18 @@ export async function upsertRoster(
       });
       if (!existing) {
         await tx.enrollment.create({ data: { userId: user.id, courseId, role: "student" } });
-        enrolled++;
+        enrolledEmails.push(email);
       }
     }
-    return { created, enrolled };
+    if (enrolledEmails.length > 0) {
+      await insertAuditEntry(tx, {
+        courseId,
+        action: "roster.import",
+        summary: `Roster import: ${created.length} new account${created.length === 1 ? "" : "s"}, ${enrolledEmails.length} newly enrolled (${entries.length} rows)`,
+        after: { created: created.map((u) => u.email), enrolled: enrolledEmails },
+      });
+    }
+    return { created, enrolled: enrolledEmails.length };
   });
 }
 

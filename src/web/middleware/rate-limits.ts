@@ -25,6 +25,21 @@ export function loginLimiter() {
   });
 }
 
+/** Password changes: 5 wrong current passwords a minute per user (a stolen session cannot guess it). */
+export function passwordChangeLimiter() {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: 5,
+    skipSuccessfulRequests: true,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    keyGenerator: (req: Request) => `user:${req.user?.id ?? ipKeyGenerator(req.ip ?? "")}`,
+    handler: (_req: Request, _res: Response, next) => {
+      next(new HttpError(429, "Too many password change attempts. Wait a minute and try again."));
+    },
+  });
+}
+
 /** Graded submissions per user per minute (LIKELY_SUBMIT_LIMIT_PER_MINUTE; 0 = off). */
 export function submitLimiter(perMinute: number) {
   return rateLimit({

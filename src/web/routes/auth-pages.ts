@@ -27,7 +27,8 @@ export function authPages(o: SessionOptions): Router {
 
   router.get("/signin", (req, res) => {
     if (req.user) return res.redirect(303, landing(req));
-    res.render("signin", { title: "Sign in", next: safeNext(req.query.next) });
+    const signedout = req.query.signedout === "everywhere" ? "everywhere" : req.query.signedout ? "1" : undefined;
+    res.render("signin", { title: "Sign in", next: safeNext(req.query.next), signedout });
   });
 
   router.post(
