@@ -2,19 +2,19 @@ import { z } from "zod";
 import { AUDIT_ACTIONS, type AuditFilter } from "../db/audit";
 import { parseInput } from "./validate";
 
-const whole = (what: string, max: number) =>
+const whole = (max: number) =>
   z
     .string()
     .regex(/^[1-9][0-9]{0,8}$/, { error: `expected a whole number from 1 to ${max}` })
     .transform(Number)
-    .refine((n) => n <= max, { error: `${what}: at most ${max}` });
+    .refine((n) => n <= max, { error: `expected a whole number from 1 to ${max}` });
 
 const auditQuery = z.object({
   action: z.enum(Object.keys(AUDIT_ACTIONS) as [keyof typeof AUDIT_ACTIONS, ...(keyof typeof AUDIT_ACTIONS)[]], { error: `expected one of ${Object.keys(AUDIT_ACTIONS).join(", ")}` }).optional(),
-  student: whole("student", 999_999_999).optional(),
+  student: whole(999_999_999).optional(),
   flagged: z.enum(["1", "true"], { error: "expected 1 or true" }).optional(),
-  page: whole("page", 100_000).default(1),
-  perPage: whole("perPage", 200).default(50),
+  page: whole(100_000).default(1),
+  perPage: whole(200).default(50),
 });
 
 export type AuditQuery = { filter: AuditFilter; page: number; perPage: number };
