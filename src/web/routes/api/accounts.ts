@@ -67,7 +67,8 @@ export function accountRoutes(db: Db): Router {
     const courseId = idParam(req.params.courseId, "course");
     const instructorId = currentUser(req).id;
     await requireCourseRole(db, instructorId, courseId, "instructor");
-    res.json(await resetStudentPassword(db, courseId, instructorId, idParam(req.params.userId, "student")));
+    const result = await resetStudentPassword(db, courseId, instructorId, idParam(req.params.userId, "student"));
+    res.set("Cache-Control", "no-store").json(result);
   });
 
   return router;
