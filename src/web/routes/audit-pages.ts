@@ -1,23 +1,12 @@
-import { Router, type Request } from "express";
+import { Router } from "express";
 import { selectAssignmentsForCourse } from "../../db/assignments";
 import { AUDIT_ACTIONS, selectAuditEntries, selectAuditPage, type AuditEntryView } from "../../db/audit";
 import type { Db } from "../../db/client";
-import { selectOptionalCourse } from "../../db/courses";
 import { selectCourseStudents } from "../../db/gradebook";
 import { csvCell } from "../../homework/gradebook";
-import { notFound } from "../../http-error";
-import { requireCourseRole } from "../access";
+import { requireInstructorCourse } from "../access";
 import { parseAuditQuery, type AuditQuery } from "../audit-query";
-import { currentUser, requireUser } from "../middleware/require-user";
-import { idParam } from "../validate";
-
-async function instructorCourse(db: Db, req: Request) {
-  const courseId = idParam(req.params.courseId, "course");
-  await requireCourseRole(db, currentUser(req).id, courseId, "instructor");
-  const course = await selectOptionalCourse(db, courseId);
-  if (!course) throw notFound("course");
-  return course;
-}
+import { requireUser } from "../middleware/require-user";
 
 /** "before → after" as short lines a person can read; JSON only for nested values. */
 function describeChange(e: AuditEntryView): { field: string; before: string; after: string }[] {
@@ -43,7 +32,7 @@ export function auditPages(db: Db): Router {
   router.use("/courses", requireUser);
 
   router.get("/courses/:courseId/audit", async (req, res) => {
-    const course = await instructorCourse(db, req);
+    const course = await requireInstructorCourse(db, req);
     const q = parseAuditQuery(req.query);
     const [{ entries, total }, students, assignments] = await Promise.all([
       selectAuditPage(db, course.id, q.filter, q),
@@ -72,7 +61,7 @@ export function auditPages(db: Db): Router {
   });
 
   router.get("/courses/:courseId/audit.csv", async (req, res) => {
-    const course = await instructorCourse(db, req);
+    const course = await requireInstructorCourse(db, req);
     const entries = await selectAuditEntries(db, course.id, parseAuditQuery(req.query).filter);
     const header = ["When (UTC)", "Who", "Action", "Assignment ID", "Student", "Summary", "Before", "After", "Flagged"];
     const lines = [header.map(csvCell).join(",")];

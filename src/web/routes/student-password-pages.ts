@@ -1,9 +1,7 @@
 import { Router } from "express";
 import { resetStudentPassword } from "../../auth/reset-student-password";
 import type { Db } from "../../db/client";
-import { selectOptionalCourse } from "../../db/courses";
-import { notFound } from "../../http-error";
-import { requireCourseRole } from "../access";
+import { requireInstructorCourse } from "../access";
 import { currentUser, requireUser } from "../middleware/require-user";
 import { idParam } from "../validate";
 
@@ -13,13 +11,9 @@ export function studentPasswordPages(db: Db): Router {
   router.use("/courses", requireUser);
 
   router.post("/courses/:courseId/students/:userId/password", async (req, res) => {
-    const courseId = idParam(req.params.courseId, "course");
-    const instructorId = currentUser(req).id;
-    await requireCourseRole(db, instructorId, courseId, "instructor");
-    const course = await selectOptionalCourse(db, courseId);
-    if (!course) throw notFound("course");
+    const course = await requireInstructorCourse(db, req);
     const studentId = idParam(req.params.userId, "student");
-    const { email, password } = await resetStudentPassword(db, courseId, instructorId, studentId);
+    const { email, password } = await resetStudentPassword(db, course.id, currentUser(req).id, studentId);
     res.set("Cache-Control", "no-store");
     res.render("instructor/password-reset", { title: "New password", course, student: { id: studentId, email }, password });
   });
