@@ -4,6 +4,8 @@
  * course's instructors, filtered and paged. (Who else gets 404 is test/security/access-matrix.)
  */
 import request from "supertest";
+import { SYSTEM_ACTOR } from "../../src/db/audit";
+import { upsertExtension } from "../../src/db/extensions";
 import { allTokens, as, PASSWORD, twoCourses, type Tokens } from "../support/fixtures";
 import { createTestApp, csrfFrom, signInAgent, type TestApp } from "../support/test-app";
 
@@ -107,6 +109,20 @@ test("an extension; extra attempts after the key was revealed are flagged", asyn
   expect(await latest("extension")).toMatchObject({ student: { email: "student2@example.edu" }, flagged: false });
   expect((await audit("?flagged=1")).entries.map((e) => e.id)).toEqual([flagged.id]);
   expect((await audit(`?student=${userId["student2@example.edu"]}`)).entries.map((e) => e.action)).toEqual(["extension"]);
+});
+
+test("a new due date that reopens the assignment after the key was revealed (due date passed) is flagged", async () => {
+  await t.db.assignment.update({ where: { id: assignmentId }, data: { dueAt: new Date(Date.now() - 3600_000) } });
+  const student = `/courses/${courseId}/students/${userId["student3@example.edu"]}`;
+  await form(`${student}/extensions`, student, { assignmentId: String(assignmentId), extraAttempts: "0", dueAt: "2099-06-01T12:00" });
+  const e = await latest("extension");
+  expect(e).toMatchObject({ student: { email: "student3@example.edu" }, before: { dueAt: null }, after: { dueAt: new Date("2099-06-01T12:00").toISOString() }, flagged: true });
+  await t.db.assignment.update({ where: { id: assignmentId }, data: { dueAt: new Date("2099-01-01T12:00") } });
+});
+
+test("a change made outside a signed-in request (a command-line tool) names the system as its actor", async () => {
+  await upsertExtension(t.db, { assignmentId, userId: userId["student3@example.edu"]!, dueAt: null, extraAttempts: 5 });
+  expect(await latest("extension")).toMatchObject({ actor: { id: null, email: SYSTEM_ACTOR }, after: { extraAttempts: 5 } });
 });
 
 test("a roster import lists who was created and enrolled", async () => {
