@@ -32,6 +32,7 @@ test("password change on the account page keeps this browser signed in and signs
   await desktop.fill("#confirmPassword", "browser-password-1");
   await Promise.all([desktop.waitForNavigation(), desktop.click("button:has-text('Change password')")]);
   expect(await desktop.textContent("[role=status]")).toContain("Password changed");
+  expect(await desktop.locator("[role=status]").count()).toBe(1);
   await desktop.screenshot({ path: `${SHOTS}/account-changed-desktop.png`, fullPage: true });
   await desktop.goto(`${url}/assignments`);
   expect(new URL(desktop.url()).pathname).toBe("/assignments"); // still signed in
