@@ -47,6 +47,16 @@ export function defaultDatabaseUrl(): string {
   return `file:${path.join(projectRoot, "data", "likely.db")}`;
 }
 
+/**
+ * Only the database, for commands that need nothing else (`likely users`, `likely backup`): no
+ * SESSION_SECRET is required to manage accounts.
+ */
+export function loadDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const parsed = envSchema.pick({ DATABASE_URL: true }).safeParse(env.DATABASE_URL ? { DATABASE_URL: env.DATABASE_URL } : {});
+  if (!parsed.success) throw new ConfigError(`DATABASE_URL: ${parsed.error.issues[0]!.message} (got ${JSON.stringify(env.DATABASE_URL)})`);
+  return parsed.data.DATABASE_URL ?? defaultDatabaseUrl();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
   const parsed = envSchema.safeParse(blank);
