@@ -13,6 +13,7 @@ import { csrfProtection, sessions } from "./middleware/session";
 import "./request-context";
 import { accountRoutes, tokenRoutes } from "./routes/api/accounts";
 import { quizApi } from "./routes/api/quizzes";
+import { adminPages } from "./routes/admin-pages";
 import { authPages } from "./routes/auth-pages";
 import { homeworkApi } from "./routes/api/homework";
 import { cataloguePages } from "./routes/catalogue-pages";
@@ -79,6 +80,7 @@ export function createApp({ db, config }: AppDeps): Express {
   app.use(sessions(sessionOptions));
   app.use(csrfProtection);
   app.use(authPages(sessionOptions));
+  app.use(adminPages(db, { operations: { backupDir: config.backup?.dir, backupEveryHours: config.backup?.everyHours, backupKeep: config.backup?.keep, metrics: Boolean(config.metricsToken) } }));
   app.use(coursePages(db));
   app.use(quizPages(db, config));
   app.use(studentPages(db, { submitLimitPerMinute: config.submitLimitPerMinute }));
