@@ -2,6 +2,7 @@
  * `likely backup FILE` and `likely restore-check FILE`: an online copy of the SQLite database at
  * DATABASE_URL while the server runs, and a report on a copy before trusting it.
  */
+import path from "node:path";
 import type { Command } from "./command";
 import { commandDatabaseUrl } from "./database";
 import { UsageError } from "./usage-error";
@@ -43,13 +44,17 @@ export const restoreCheckCommand: Command = {
   usage: "restore-check FILE",
   async run(args) {
     const file = oneFile(args, "restore-check FILE");
-    const { checkCopy, BackupError } = await import("../ops/sqlite-backup");
+    const { checkCopy, BackupError, DamagedCopyError } = await import("../ops/sqlite-backup");
     const { committedMigrations } = await import("../db/migrate");
     try {
       const report = checkCopy(file, committedMigrations());
       process.stdout.write(JSON.stringify(report, null, 2) + "\n");
       return report.integrity === "ok" && report.foreignKeyProblems === 0 ? 0 : 1;
     } catch (err) {
+      if (err instanceof DamagedCopyError) {
+        process.stdout.write(JSON.stringify({ file: path.resolve(file), integrity: [err.message] }, null, 2) + "\n");
+        return 1;
+      }
       if (err instanceof BackupError) throw new UsageError(err.message);
       throw err;
     }

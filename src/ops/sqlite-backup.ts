@@ -14,6 +14,16 @@ export class BackupError extends Error {
   override name = "BackupError";
 }
 
+/** A copy that SQLite opens but cannot read through: damaged, not merely the wrong file. */
+export class DamagedCopyError extends Error {
+  override name = "DamagedCopyError";
+}
+
+function isCorruption(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === "SQLITE_CORRUPT" || /malformed/i.test(String((err as Error).message));
+}
+
 function fsyncPath(p: string): void {
   const fd = fs.openSync(p, "r");
   try {
@@ -78,7 +88,8 @@ export type CopyReport = {
 /**
  * Opens a copy read-only and reports its integrity and contents; `committed` are the migration
  * names this version of Likely has (pending ones are applied when a server starts on the copy).
- * @throws BackupError when the file is missing or not a Likely database.
+ * @throws BackupError when the file is missing or not a Likely database; DamagedCopyError when
+ * SQLite reports it malformed before integrity_check can list the damage.
  */
 export function checkCopy(target: string, committed: string[]): CopyReport {
   const file = path.resolve(target);
@@ -88,6 +99,7 @@ export function checkCopy(target: string, committed: string[]): CopyReport {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.prepare("SELECT COUNT(*) FROM sqlite_master").get();
   } catch (err) {
+    if (isCorruption(err)) throw new DamagedCopyError((err as Error).message);
     throw new BackupError(`${target} is not a readable SQLite database: ${(err as Error).message}`);
   }
   try {
@@ -123,6 +135,9 @@ export function checkCopy(target: string, committed: string[]): CopyReport {
       newestSubmissionAt: newest.t === null ? null : new Date(typeof newest.t === "number" ? newest.t : String(newest.t)).toISOString(),
       migrations: { applied: applied.size, pending: committed.filter((m) => !applied.has(m)) },
     };
+  } catch (err) {
+    if (isCorruption(err)) throw new DamagedCopyError((err as Error).message);
+    throw err;
   } finally {
     db.close();
   }

@@ -152,6 +152,21 @@ test("scheduled-backup settings are checked like the other variables", () => {
   expect(() => loadConfig({ ...base, LIKELY_BACKUP_DIR: "/x", LIKELY_BACKUP_EVERY_HOURS: "1", LIKELY_BACKUP_KEEP: "0" })).toThrow(/LIKELY_BACKUP_KEEP/);
 });
 
+test("restore-check reports a damaged copy: integrity problems, exit 1", () => {
+  const damaged = path.join(WORK, "damaged.db");
+  const bytes = fs.readFileSync(path.join(WORK, "copy.db")); // from the first test
+  const page = 4096;
+  // Overwrite the middle of every page but the first (the header and schema stay readable).
+  for (let p = 1; p < bytes.length / page; p++) bytes.fill(0xab, p * page + 512, p * page + 1024);
+  fs.writeFileSync(damaged, bytes);
+  const r = likely(["restore-check", damaged], {});
+  expect(r.status).toBe(1);
+  const report = JSON.parse(r.stdout) as { integrity: unknown };
+  expect(report.integrity).not.toBe("ok");
+  expect(Array.isArray(report.integrity) && report.integrity.length).toBeGreaterThan(0);
+  expect(likely(["restore-check", path.join(WORK, "copy.db")], {}).status).toBe(0);
+});
+
 test("bad backup input exits 2 with one line; PostgreSQL is sent to pg_dump", () => {
   const cases: [string[], Record<string, string>, RegExp][] = [
     [["backup"], {}, /^likely backup: expected one FILE/],
