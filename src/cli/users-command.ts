@@ -10,15 +10,10 @@ import { USER_ROLES, type UserRole } from "../db/users";
 import { parseArgs, single, type Parsed } from "./args";
 import type { Command } from "./command";
 import { withDatabase } from "./database";
+import { readStdin } from "./stdin";
 import { UsageError } from "./usage-error";
 
 const USAGE = "users add --email E --name N --role admin|instructor|student [--password-stdin] | list [--role R] [--json] | set-role E ROLE";
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 function required(p: Parsed, name: string): string {
   const value = single(p, name);
