@@ -17,7 +17,18 @@ export type Config = {
   sqliteSynchronous: "FULL" | "NORMAL";
   /** Public origin used in QR codes and links (e.g. https://likely.example.edu). */
   publicUrl: string | undefined;
+  /** Scheduled backups from the server itself (LIKELY_BACKUP_DIR + LIKELY_BACKUP_EVERY_HOURS). */
+  backup: { dir: string; everyHours: number; keep: number } | undefined;
+  /** Bearer token for GET /metrics; unset = /metrics answers 404. */
+  metricsToken: string | undefined;
+  /** pino level; "silent" by default under NODE_ENV=test. */
+  logLevel: LogLevel;
+  /** json (one line per request, the default) or pretty (needs the pino-pretty dev dependency). */
+  logFormat: "json" | "pretty";
 };
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -40,11 +51,36 @@ const envSchema = z.object({
     .default(120),
   LIKELY_SQLITE_SYNCHRONOUS: z.enum(["FULL", "NORMAL"], { error: "LIKELY_SQLITE_SYNCHRONOUS must be FULL or NORMAL" }).default("FULL"),
   LIKELY_PUBLIC_URL: z.url({ error: "LIKELY_PUBLIC_URL must be an absolute URL" }).optional(),
+  LIKELY_BACKUP_DIR: z.string().optional(),
+  LIKELY_BACKUP_EVERY_HOURS: z.coerce
+    .number({ error: "LIKELY_BACKUP_EVERY_HOURS must be a number of hours, e.g. 6 or 0.5" })
+    .min(1 / 60, { error: "LIKELY_BACKUP_EVERY_HOURS must be at least 0.0167 (one minute)" })
+    .max(24 * 31, { error: "LIKELY_BACKUP_EVERY_HOURS must be at most 744 (31 days)" })
+    .optional(),
+  LIKELY_BACKUP_KEEP: z.coerce
+    .number({ error: "LIKELY_BACKUP_KEEP must be a whole number from 1 to 1000" })
+    .int({ error: "LIKELY_BACKUP_KEEP must be a whole number from 1 to 1000" })
+    .min(1, { error: "LIKELY_BACKUP_KEEP must be a whole number from 1 to 1000" })
+    .max(1000, { error: "LIKELY_BACKUP_KEEP must be a whole number from 1 to 1000" })
+    .default(14),
+  LIKELY_METRICS_TOKEN: z.string().min(16, { error: "LIKELY_METRICS_TOKEN must be at least 16 characters" }).optional(),
+  LIKELY_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LIKELY_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` }).optional(),
+  LIKELY_LOG_FORMAT: z.enum(["json", "pretty"], { error: "LIKELY_LOG_FORMAT must be json or pretty" }).default("json"),
 });
 
 /** The default database: a file under data/ beside the project. */
 export function defaultDatabaseUrl(): string {
   return `file:${path.join(projectRoot, "data", "likely.db")}`;
+}
+
+/**
+ * Only the database, for commands that need nothing else (`likely users`, `likely backup`): no
+ * SESSION_SECRET is required to manage accounts.
+ */
+export function loadDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const parsed = envSchema.pick({ DATABASE_URL: true }).safeParse(env.DATABASE_URL ? { DATABASE_URL: env.DATABASE_URL } : {});
+  if (!parsed.success) throw new ConfigError(`DATABASE_URL: ${parsed.error.issues[0]!.message} (got ${JSON.stringify(env.DATABASE_URL)})`);
+  return parsed.data.DATABASE_URL ?? defaultDatabaseUrl();
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -60,9 +96,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !e.SESSION_SECRET) {
     throw new ConfigError("SESSION_SECRET must be set (32+ random characters) when NODE_ENV=production");
   }
+  if ((e.LIKELY_BACKUP_DIR === undefined) !== (e.LIKELY_BACKUP_EVERY_HOURS === undefined)) {
+    throw new ConfigError("LIKELY_BACKUP_DIR and LIKELY_BACKUP_EVERY_HOURS go together: set both for scheduled backups, or neither");
+  }
+  const databaseUrl = e.DATABASE_URL ?? defaultDatabaseUrl();
+  if (e.LIKELY_BACKUP_DIR !== undefined && !databaseUrl.startsWith("file:")) {
+    throw new ConfigError("LIKELY_BACKUP_DIR: scheduled backups are for SQLite; back up PostgreSQL with pg_dump");
+  }
   return {
     port: e.PORT,
-    databaseUrl: e.DATABASE_URL ?? defaultDatabaseUrl(),
+    databaseUrl,
     // Only signs the CSRF double-submit value; sessions themselves are random ids stored hashed.
     sessionSecret: e.SESSION_SECRET ?? "development-only-secret-change-me-in-production",
     production,
@@ -71,5 +114,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     submitLimitPerMinute: e.LIKELY_SUBMIT_LIMIT_PER_MINUTE,
     sqliteSynchronous: e.LIKELY_SQLITE_SYNCHRONOUS,
     publicUrl: e.LIKELY_PUBLIC_URL,
+    backup: e.LIKELY_BACKUP_DIR !== undefined ? { dir: path.resolve(e.LIKELY_BACKUP_DIR), everyHours: e.LIKELY_BACKUP_EVERY_HOURS!, keep: e.LIKELY_BACKUP_KEEP } : undefined,
+    metricsToken: e.LIKELY_METRICS_TOKEN,
+    logLevel: e.LIKELY_LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
+    logFormat: e.LIKELY_LOG_FORMAT,
   };
 }

@@ -3,6 +3,8 @@ import { ConfigError, loadConfig, type Config } from "./config";
 import { openDb, type Db } from "./db/client";
 import { migrateDeploy } from "./db/migrate";
 import { deleteExpiredSessions } from "./db/sessions";
+import { startBackupSchedule } from "./ops/backup-schedule";
+import { createLogger } from "./ops/logger";
 import { createDemoData, DEMO_INSTRUCTOR, DEMO_STUDENTS } from "./seed/demo";
 import { closeHub } from "./quiz/event-hub";
 import { createApp } from "./web/app";
@@ -21,7 +23,8 @@ export async function start(config: Config, log: (line: string) => void = consol
     }
   }
   await deleteExpiredSessions(db);
-  const app = createApp({ db, config });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const app = createApp({ db, config, logger });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
     s.once("error", reject);
@@ -29,12 +32,15 @@ export async function start(config: Config, log: (line: string) => void = consol
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
+  const backups = config.backup ? startBackupSchedule({ databaseUrl: config.databaseUrl, ...config.backup, logger }) : undefined;
   return {
     server,
     db,
     config,
     url,
     async close() {
+      backups?.stop();
+      await backups?.idle();
       closeHub(db); // live quiz streams and timers first: nothing may touch the database after this
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

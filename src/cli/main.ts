@@ -5,6 +5,9 @@ import { UsageError } from "./usage-error";
 const commands: Record<string, () => Promise<Command>> = {
   solve: async () => (await import("./solve-command")).solveCommand,
   exercises: async () => (await import("./exercises-command")).exercisesCommand,
+  users: async () => (await import("./users-command")).usersCommand,
+  backup: async () => (await import("./backup-command")).backupCommand,
+  "restore-check": async () => (await import("./backup-command")).restoreCheckCommand,
 };
 
 async function help(): Promise<string> {

@@ -1,15 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
 import type { Command } from "./command";
+import { readStdin } from "./stdin";
 import { UsageError } from "./usage-error";
 
 /** Request files above this size are large data sets: start the solver's worker threads while parsing. */
 const LARGE_REQUEST_BYTES = 1 << 20;
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 function reason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;

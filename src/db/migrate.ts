@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { databaseFile } from "./client";
 
 /** Names of the committed migrations (folders under prisma/migrations). */
-function committedMigrations(): string[] {
+export function committedMigrations(): string[] {
   const dir = path.join(projectRoot, "prisma", "migrations");
   return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
 }

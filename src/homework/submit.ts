@@ -1,4 +1,5 @@
 import { gradeVariant } from "../../exercises";
+import { countGradedSubmission } from "../ops/metrics";
 import type { Db } from "../db/client";
 import { insertSubmissionWithinLimit, selectSubmitContext, type SubmissionRow } from "../db/submissions";
 import { HttpError, notFound } from "../http-error";
@@ -76,5 +77,6 @@ export async function submitAnswers(
   if (result.kind === "out-of-attempts") {
     throw new HttpError(409, `No attempts left: all ${policy.maxAttempts} attempts at this exercise are used.`);
   }
+  if (result.kind === "stored") countGradedSubmission(graded.score);
   return outcome(result.submission, policy.maxAttempts, result.kind === "duplicate");
 }

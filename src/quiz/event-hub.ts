@@ -4,6 +4,7 @@
  * without this hub's subscribers still refuses late answers. Clients treat an event as "re-fetch
  * the state" and reconnect (with the `retry:` hint) after a dropped connection.
  */
+import { sseClientClosed, sseClientOpened } from "../ops/metrics";
 import type { Response } from "express";
 
 export type Audience = "presenter" | "student";
@@ -49,8 +50,10 @@ export class QuizHub {
     let room = this.rooms.get(quizId);
     if (!room) this.rooms.set(quizId, (room = new Set()));
     room.add(sub);
+    sseClientOpened();
     this.ensureHeartbeat();
     res.on("close", () => {
+      sseClientClosed();
       room.delete(sub);
       if (room.size === 0 && this.rooms.get(quizId) === room) this.rooms.delete(quizId);
       if (this.subscriberCount() === 0) this.stopHeartbeat();

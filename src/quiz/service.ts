@@ -2,6 +2,7 @@
  * The live quiz's operations, shared by the JSON API (bearer tokens) and the pages (cookie
  * sessions). Every decision reads the database; the event hub only tells clients to re-fetch.
  */
+import { countQuizAnswer } from "../ops/metrics";
 import type { Response } from "express";
 import { createVariant, ExerciseError, gradeVariant, listExercises } from "../../exercises";
 import { joinCode as drawJoinCode } from "../auth/secrets";
@@ -352,6 +353,7 @@ export async function submitAnswer(
     receivedAt,
   );
   if (stored) {
+    countQuizAnswer();
     deps.hub.noteStored(item.id, userId);
     announceCounts(deps, quiz.id);
     return { accepted: true, index: input.index, receivedAt: receivedAt.toISOString() };

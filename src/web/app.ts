@@ -3,12 +3,15 @@ import cookieParser from "cookie-parser";
 import express, { type Express } from "express";
 import { engine } from "express-handlebars";
 import helmet from "helmet";
+import type { Logger } from "pino";
 import type { Config } from "../config";
+import { createLogger } from "../ops/logger";
 import type { Db } from "../db/client";
 import { projectRoot, publicDir, viewsDir } from "../paths";
 import { helpers } from "./helpers";
 import { requireBearer } from "./middleware/bearer";
 import { errorHandler, notFoundHandler } from "./middleware/errors";
+import { requestLog } from "./middleware/request-log";
 import { csrfProtection, sessions } from "./middleware/session";
 import "./request-context";
 import { accountPages } from "./routes/account-pages";
@@ -16,6 +19,7 @@ import { accountRoutes, tokenRoutes } from "./routes/api/accounts";
 import { auditApi } from "./routes/api/audit";
 import { auditPages } from "./routes/audit-pages";
 import { quizApi } from "./routes/api/quizzes";
+import { adminPages } from "./routes/admin-pages";
 import { authPages } from "./routes/auth-pages";
 import { homeworkApi } from "./routes/api/homework";
 import { cataloguePages } from "./routes/catalogue-pages";
@@ -23,16 +27,19 @@ import { coursePages } from "./routes/course-pages";
 import { quizPages } from "./routes/quiz-pages";
 import { instructorAssignmentPages } from "./routes/instructor-assignment-pages";
 import { instructorCoursePages } from "./routes/instructor-course-pages";
+import { metricsRoute } from "./routes/metrics";
 import { studentPages } from "./routes/student-pages";
 import { studentPasswordPages } from "./routes/student-password-pages";
 import type { GradebookSource } from "./gradebook-source";
 import { quizGradebookColumns } from "../quiz/gradebook-columns";
 
-export type AppDeps = { db: Db; config: Config };
+export type AppDeps = { db: Db; config: Config; logger?: Logger };
 
 /** Builds the Express application; `listen()` is the caller's (src/server.ts, tests). */
-export function createApp({ db, config }: AppDeps): Express {
+export function createApp({ db, config, logger }: AppDeps): Express {
   const app = express();
+  // First, so every request is logged and measured, static files and errors included.
+  app.use(requestLog(logger ?? createLogger({ level: config.logLevel, format: config.logFormat })));
   // Each live quiz is a gradebook column beside the assignments.
   const gradebookExtras: GradebookSource = (courseId) => quizGradebookColumns(db, courseId);
   app.disable("x-powered-by");
@@ -60,6 +67,7 @@ export function createApp({ db, config }: AppDeps): Express {
     await db.$queryRawUnsafe("SELECT 1");
     res.json({ status: "ok" });
   });
+  app.use(metricsRoute(config.metricsToken));
 
   const staticOptions = { maxAge: config.production ? "1d" : 0, fallthrough: true };
   app.use("/static", express.static(publicDir, staticOptions));
@@ -85,6 +93,7 @@ export function createApp({ db, config }: AppDeps): Express {
   app.use(csrfProtection);
   app.use(authPages(sessionOptions));
   app.use(accountPages(sessionOptions));
+  app.use(adminPages(db, { operations: { backupDir: config.backup?.dir, backupEveryHours: config.backup?.everyHours, backupKeep: config.backup?.keep, metrics: Boolean(config.metricsToken) } }));
   app.use(coursePages(db));
   app.use(quizPages(db, config));
   app.use(studentPages(db, { submitLimitPerMinute: config.submitLimitPerMinute }));

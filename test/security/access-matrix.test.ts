@@ -9,7 +9,8 @@ import { upsertExtension } from "../../src/db/extensions";
 import { allTokens, as, PASSWORD, twoCourses, type Tokens } from "../support/fixtures";
 import { leakedForms } from "../support/key-leak";
 import { listRoutes, type RouteInfo } from "../support/routes";
-import { createTestApp, signInAgent, type TestApp } from "../support/test-app";
+import { createTestApp, signInAgent, tokenFor, type TestApp } from "../support/test-app";
+import { createAccount } from "../../src/auth/create-account";
 
 let t: TestApp;
 let tok: Tokens;
@@ -18,9 +19,10 @@ const MISSING = "99999999";
 /** A's private values: a distinctive wrong answer A typed, A's email, A's key in several formats. */
 let markers: string[] = [];
 let keyOfA: Record<string, unknown>;
+let adminToken: string;
 let dataOfA: unknown;
 
-type Role = "anonymous" | "studentB" | "otherStudent" | "otherInstructor";
+type Role = "anonymous" | "studentB" | "otherStudent" | "otherInstructor" | "admin";
 type Agent = Awaited<ReturnType<typeof signInAgent>> | ReturnType<typeof request.agent>;
 const agents: Partial<Record<Role, Agent>> = {};
 
@@ -38,10 +40,15 @@ const SHARED: Record<Role, RegExp[]> = {
   otherStudent: [],
   // The catalogue preview belongs to every instructor; it shows no student's data.
   otherInstructor: [/^get \/catalogue\/:slug$/],
+  // An admin manages accounts (A's role included) but is no member of A's course: nothing else.
+  admin: [/^post \/admin\/users\/:userId\/role$/],
 };
 
+/** Admin pages: the admin account role only; every other signed-in role gets a plain 404. */
+const ADMIN_ONLY = /^\/admin(\/|$)/;
+
 // Routes without ids (listings of one's own things, sign-in, static files): nothing to compare.
-const NO_IDS = /^\/(api\/v1\/(tokens|me|me\/password|courses|quiz-join)|signin|signout|account|account\/password|account\/signout-everywhere|courses|courses\/new|assignments|join|quiz|quiz\/join|catalogue|healthz|)$/;
+const NO_IDS = /^\/(api\/v1\/(tokens|me|me\/password|courses|quiz-join)|signin|signout|account|account\/password|account\/signout-everywhere|courses|courses\/new|assignments|join|quiz|quiz\/join|catalogue|healthz|admin|admin\/users|)$/;
 
 function fill(path: string, missing: boolean): string {
   const id = (name: string) => (missing ? (name === "slug" ? "no-such-exercise" : MISSING) : ids[name]!);
@@ -67,7 +74,7 @@ function normalize(text: string, path: string): string {
 async function call(role: Role, r: RouteInfo, path: string) {
   const body = { answers: { mean: 1, variance: 1 }, index: 0, code: "ABCDEF", title: "x", kind: "homework", items: [{ exercise: "gaussian-mle" }], students: [{ email: "z@example.edu", name: "Z" }] };
   if (path.startsWith("/api/")) {
-    const token = role === "anonymous" ? undefined : tok[role === "studentB" ? "student2" : role];
+    const token = role === "anonymous" ? undefined : role === "admin" ? adminToken : tok[role === "studentB" ? "student2" : role];
     const req = r.method === "get" ? request(t.app).get(path) : request(t.app).post(path).send(body);
     if (token) req.set("Authorization", `Bearer ${token}`);
     return req.timeout(3000);
@@ -104,6 +111,9 @@ beforeAll(async () => {
   agents.studentB = await signInAgent(t.app, "student2@example.edu", PASSWORD);
   agents.otherStudent = await signInAgent(t.app, "other.student@example.edu", PASSWORD);
   agents.otherInstructor = await signInAgent(t.app, "other.instructor@example.edu", PASSWORD);
+  await createAccount(t.db, { email: "site.admin@example.edu", name: "Sam Admin", role: "admin", password: PASSWORD });
+  agents.admin = await signInAgent(t.app, "site.admin@example.edu", PASSWORD);
+  adminToken = await tokenFor(t.app, "site.admin@example.edu", PASSWORD);
 });
 afterAll(() => t.close());
 
@@ -111,12 +121,12 @@ test("the route inventory covers the API and the pages", () => {
   const routes = listRoutes(t.app).map((r) => `${r.method} ${r.path}`);
   expect(routes.length).toBeGreaterThan(50);
   for (const r of ["post /api/v1/variants/:id/submissions", "get /api/v1/variants/:id/key", "get /variants/:id/data.:format", "get /courses/:courseId/gradebook", "get /api/v1/quizzes/:id/current", "get /quizzes/:id/present",
-    "get /courses/:courseId/audit", "get /courses/:courseId/audit.csv", "get /api/v1/courses/:courseId/audit", "post /courses/:courseId/students/:userId/password", "post /api/v1/courses/:courseId/students/:userId/password"]) {
+    "get /courses/:courseId/audit", "get /courses/:courseId/audit.csv", "get /api/v1/courses/:courseId/audit", "post /courses/:courseId/students/:userId/password", "post /api/v1/courses/:courseId/students/:userId/password", "get /admin/users", "post /admin/users/:userId/role"]) {
     expect(routes).toContain(r);
   }
 });
 
-const roles: Role[] = ["anonymous", "studentB", "otherStudent", "otherInstructor"];
+const roles: Role[] = ["anonymous", "studentB", "otherStudent", "otherInstructor", "admin"];
 
 test.each(roles)("%s sees A's data nowhere, and A's ids answer like missing ones", async (role) => {
   const problems: string[] = [];
@@ -160,4 +170,25 @@ test("the owner and the course instructor do get the data (the matrix is not vac
   for (const path of ["/courses/:courseId/audit", "/courses/:courseId/audit.csv"]) expect((await instructor.get(fill(path, false)).expect(200)).text).toContain("student1@example.edu");
   const audit = await as(t.app, tok.instructor).get(fill("/api/v1/courses/:courseId/audit", false)).expect(200);
   expect(audit.body.entries.some((e: { student: { email: string } | null }) => e.student?.email === "student1@example.edu")).toBe(true);
+});
+
+test("admin pages: the admin gets every one, other roles a 404 like a missing page, anonymous the sign-in page", async () => {
+  const pages = listRoutes(t.app).filter((r) => r.method === "get" && ADMIN_ONLY.test(r.path));
+  expect(pages.map((r) => r.path)).toEqual(expect.arrayContaining(["/admin", "/admin/users"]));
+  const seen: string[] = [];
+  for (const r of pages) {
+    const path = fill(r.path, false);
+    seen.push(`admin ${(await agents.admin!.get(path).set("Accept", "text/html")).status}`);
+    seen.push(`anonymous ${(await agents.anonymous!.get(path).set("Accept", "text/html")).status}`);
+    for (const role of ["studentB", "otherStudent", "otherInstructor"] as const) {
+      const res = await agents[role]!.get(path).set("Accept", "text/html");
+      const missing = await agents[role]!.get("/no-such-page").set("Accept", "text/html");
+      seen.push(`${role} ${res.status}${res.text === missing.text ? "" : " (differs from a missing page)"}`);
+    }
+  }
+  const expected = pages.flatMap(() => ["admin 200", "anonymous 303", "studentB 404", "otherStudent 404", "otherInstructor 404"]);
+  expect(seen).toEqual(expected);
+  // The course instructor of A is no admin either.
+  const instructor = await signInAgent(t.app, "instructor@example.edu", PASSWORD);
+  expect((await instructor.get("/admin/users").set("Accept", "text/html")).status).toBe(404);
 });

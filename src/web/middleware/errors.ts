@@ -33,7 +33,8 @@ export function notFoundHandler(req: Request, _res: Response, next: NextFunction
 /** The one error handler: JSON for the API, an error page (error-<status>, then error) for browsers. */
 export function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
   const http = toHttpError(err);
-  if (http.status >= 500) console.error(`[${new Date().toISOString()}] ${req.method} ${req.originalUrl}:`, err);
+  // Logged with its stack on the request's log line (src/web/middleware/request-log.ts), never sent.
+  if (http.status >= 500) res.err = err instanceof Error ? err : new Error(String(err));
   if (res.headersSent) return next(err);
   res.status(http.status);
   if (isApi(req) || !req.accepts("html")) {

@@ -19,7 +19,7 @@ function safeNext(next: unknown): string | undefined {
 }
 
 function landing(req: Request): string {
-  return req.user?.role === "instructor" ? "/courses" : "/assignments";
+  return req.user?.role === "admin" ? "/admin" : req.user?.role === "instructor" ? "/courses" : "/assignments";
 }
 
 export function authPages(o: SessionOptions): Router {
