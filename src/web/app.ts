@@ -10,6 +10,7 @@ import { helpers } from "./helpers";
 import { requireBearer } from "./middleware/bearer";
 import { errorHandler, notFoundHandler } from "./middleware/errors";
 import { csrfProtection, sessions } from "./middleware/session";
+import { singleValuedForm } from "./middleware/single-valued-form";
 import "./request-context";
 import { accountRoutes, tokenRoutes } from "./routes/api/accounts";
 import { quizApi } from "./routes/api/quizzes";
@@ -76,6 +77,7 @@ export function createApp({ db, config }: AppDeps): Express {
 
   const sessionOptions = { db, secret: config.sessionSecret, secureCookies: config.production };
   app.use(express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 2000 }));
+  app.use(singleValuedForm);
   app.use(sessions(sessionOptions));
   app.use(csrfProtection);
   app.use(authPages(sessionOptions));
