@@ -88,7 +88,6 @@ describe.each([
       ];
       for (const [kind, fields] of variants) {
         const res = await agent.post(path).type("form").set("Accept", "text/html").send(body(csrf, fields));
-        if (process.env.DEBUG_FORMS) console.log(kind, path, res.status, res.status >= 400 ? (/<p class="[^"]*error[^"]*"[^>]*>([^<]*)/.exec(res.text)?.[1] ?? res.text.slice(0, 80)) : "");
         if (res.status >= 500 || /\n\s+at /.test(res.text)) failures.push(`${kind} ${route.path} -> ${res.status}`);
         // A repeated field is never read as "missing" or coerced: refused, naming the field.
         if (kind === "repeated" && (res.status !== 400 || !/was sent more than once/.test(res.text))) failures.push(`repeated ${route.path} -> ${res.status}, not the repeated-field 400`);
