@@ -8,6 +8,7 @@ import type { Db } from "../db/client";
 import { projectRoot, publicDir, viewsDir } from "../paths";
 import { helpers } from "./helpers";
 import { requireBearer } from "./middleware/bearer";
+import { limitJsonDepth } from "./middleware/json-depth";
 import { errorHandler, notFoundHandler } from "./middleware/errors";
 import { csrfProtection, sessions } from "./middleware/session";
 import { singleValuedForm } from "./middleware/single-valued-form";
@@ -66,7 +67,7 @@ export function createApp({ db, config }: AppDeps): Express {
 
   // The JSON API: bearer tokens only, so it needs no CSRF tokens.
   const api = express.Router();
-  api.use(express.json({ limit: "1mb", strict: true }));
+  api.use(express.json({ limit: "1mb", strict: true }), limitJsonDepth);
   api.use(tokenRoutes(db));
   api.use(requireBearer(db));
   api.use(accountRoutes(db));

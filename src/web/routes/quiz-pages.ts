@@ -30,6 +30,7 @@ import type { QuizAction } from "../../quiz/state";
 import { formatNumber } from "../../render";
 import { requireCourseRole } from "../access";
 import { HttpError } from "../../http-error";
+import { limitJsonDepth } from "../middleware/json-depth";
 import { currentUser, requireUser } from "../middleware/require-user";
 import { describeIssue, idParam, parseInput } from "../validate";
 
@@ -311,7 +312,7 @@ export function quizPages(db: Db, config: Config): Router {
     await openStream(deps, quiz, "student", user.id, res);
   });
 
-  router.post("/quiz/:id/answers", express.json({ limit: "100kb", strict: true }), async (req, res) => {
+  router.post("/quiz/:id/answers", express.json({ limit: "100kb", strict: true }), limitJsonDepth, async (req, res) => {
     const user = currentUser(req);
     const quiz = await requireParticipantQuiz(deps, user.id, idParam(req.params.id, "quiz"));
     const body = parseInput(answerBody, req.body);
