@@ -32,7 +32,7 @@ export function authPages(o: SessionOptions): Router {
 
   router.post(
     "/signin",
-    loginLimiter(),
+    loginLimiter(o.db),
     async (req, res) => {
       const parsed = signInForm.safeParse(req.body ?? {});
       if (!parsed.success) {

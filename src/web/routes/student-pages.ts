@@ -119,7 +119,7 @@ export function studentPages(db: Db, options: { submitLimitPerMinute: number }):
     await renderItemPage(db, req, res, view, state, page);
   });
 
-  router.post("/assignments/:id/items/:itemId", submitLimiter(options.submitLimitPerMinute), async (req, res) => {
+  router.post("/assignments/:id/items/:itemId", submitLimiter(db, options.submitLimitPerMinute), async (req, res) => {
     const { view, state } = await loadItem(db, req);
     const partNames = questionFor(state.variant!).parts.map((p) => p.name);
     const answers = answersFromForm(req.body ?? {}, partNames);

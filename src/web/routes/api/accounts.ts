@@ -15,7 +15,7 @@ import { credentials, roster } from "./schemas";
 /** POST /api/v1/tokens: exchange email and password for a bearer token (no auth needed). */
 export function tokenRoutes(db: Db): Router {
   const router = Router();
-  router.post("/tokens", loginLimiter(), async (req, res) => {
+  router.post("/tokens", loginLimiter(db), async (req, res) => {
     const { email, password } = parseInput(credentials, req.body);
     const user = await authenticate(db, email, password);
     if (!user) throw new HttpError(401, "wrong email or password");
