@@ -96,3 +96,17 @@ describe.each([
     expect(failures).toEqual([]);
   });
 });
+
+test("every page's query string, with each parameter repeated or over-long, never answers 5xx", async () => {
+  const agent = await signInAgent(t.app, "instructor@example.edu", PASSWORD);
+  const names = ["next", "sort", "dir", "seed", "params", "code", "result", "joined", "saved", "created", "signedout"];
+  const routes = listRoutes(t.app).filter((r) => r.method === "get" && !r.path.startsWith("/api/") && !/events$/.test(r.path));
+  const failures: string[] = [];
+  for (const route of routes) {
+    for (const query of [names.map((n) => `${n}=1&${n}=2`).join("&"), names.map((n) => `${n}=${"9".repeat(3000)}`).join("&")]) {
+      const res = await agent.get(`${fill(route.path).replace(":slug", "gaussian-mle").replace(":format", "json")}?${query}`).set("Accept", "text/html");
+      if (res.status >= 500 || /\n\s+at /.test(res.text)) failures.push(`${route.path} -> ${res.status}`);
+    }
+  }
+  expect(failures).toEqual([]);
+});
