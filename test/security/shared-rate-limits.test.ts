@@ -76,3 +76,20 @@ test("the memory state: fixed windows per key, undo within the window, reset", a
   await state.reset("a");
   expect((await state.hit("a", 60_000)).hits).toBe(1);
 });
+
+test("wrong join codes count per user over the course page and both quiz doors; the 11th try is refused", async () => {
+  const { joinCode } = (await t.db.course.findUniqueOrThrow({ where: { id: courseId } }));
+  const page = await signInAgent(t.app, "other.student@example.edu", PASSWORD);
+  const csrf = csrfFrom((await page.get("/assignments").expect(200)).text);
+  for (let i = 0; i < 4; i++) expect((await page.post("/join").type("form").set("Accept", "text/html").send({ _csrf: csrf, code: `WRONG${i}` })).status).toBe(404);
+  for (let i = 0; i < 3; i++) expect((await page.post("/quiz/join").type("form").set("Accept", "text/html").send({ _csrf: csrf, code: `NOPE${i}X` })).status).toBe(404);
+  for (let i = 0; i < 3; i++) expect((await as(t.app, tok.otherStudent).post("/api/v1/quiz-join", { code: `NADA${i}X` })).status).toBe(404);
+  const right = await page.post("/join").type("form").set("Accept", "text/html").send({ _csrf: csrf, code: joinCode });
+  expect(right.status).toBe(429);
+  expect(right.text).toMatch(/Too many wrong join codes/);
+  expect((await as(t.app, tok.otherStudent).post("/api/v1/quiz-join", { code: "ABCDEF" })).status).toBe(429);
+  // Not enrolled by the refused try; another student joins at once.
+  expect(await t.db.enrollment.count({ where: { courseId, user: { email: "other.student@example.edu" } } })).toBe(0);
+  const other = await signInAgent(t.app, "student3@example.edu", PASSWORD);
+  expect((await other.post("/join").type("form").send({ _csrf: csrfFrom((await other.get("/assignments").expect(200)).text), code: joinCode })).status).toBe(303);
+});

@@ -84,3 +84,25 @@ export function submitLimiter(db: Db, perMinute: number) {
     },
   });
 }
+
+/** Wrong join codes a user may try per minute, over the course join page and both quiz join doors together. */
+export const JOIN_FAILURES_PER_MINUTE = 10;
+
+/**
+ * Join codes are short (6 characters): unlimited guessing would find other courses' codes. Failed
+ * joins (4xx) count per user across every door; a successful join does not count.
+ */
+export function joinLimiter(db: Db) {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: JOIN_FAILURES_PER_MINUTE,
+    skipSuccessfulRequests: true,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    store: new StateStore(rateLimitStateFor(db), "join:"),
+    keyGenerator: (req: Request) => `user:${req.user?.id ?? ipKeyGenerator(req.ip ?? "")}`,
+    handler: (_req: Request, _res: Response, next) => {
+      next(new HttpError(429, "Too many wrong join codes. Wait a minute, then check the code with your instructor."));
+    },
+  });
+}
