@@ -110,3 +110,13 @@ test("every page's query string, with each parameter repeated or over-long, neve
   }
   expect(failures).toEqual([]);
 });
+
+test("roster upload (page): an e-mail address over 254 characters is refused, like the API and the sign-in form do", async () => {
+  const agent = await signInAgent(t.app, "instructor@example.edu", PASSWORD);
+  const csrf = csrfFrom((await agent.get(`/courses/${courseId}/students`).expect(200)).text);
+  const long = `${"a".repeat(290)}@example.edu`;
+  const res = await agent.post(`/courses/${courseId}/students`).type("form").send({ _csrf: csrf, roster: `email,name\nok@example.edu,Ok\n${long},Long` });
+  expect(res.status).toBe(400);
+  expect(res.text).toContain("Line 3: the email address is longer than 254 characters.");
+  expect(await t.db.user.count({ where: { email: { in: [long, "ok@example.edu"] } } })).toBe(0);
+});
