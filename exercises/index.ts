@@ -74,8 +74,11 @@ export type VariantRecord = {
   solverVersion: string;
 };
 
-/** What a student page may see: no key, no solution. */
-export type StudentVariant = Omit<VariantRecord, "key" | "solution">;
+/**
+ * What a student page may see: no key, no solution, and no seed (with the public CLI, `likely
+ * exercises show SLUG --seed S` reproduces the key and the worked solution from it).
+ */
+export type StudentVariant = Omit<VariantRecord, "key" | "solution" | "seed">;
 
 export type GradeResult =
   | { ok: false; errors: Record<string, string> }
@@ -154,7 +157,7 @@ export function generateData(slug: string, seed: number, params?: unknown): unkn
 
 /** The student's view of a variant: everything except the key and the solution. */
 export function toStudentVariant(v: VariantRecord): StudentVariant {
-  return { slug: v.slug, seed: v.seed, params: v.params, data: v.data, solverVersion: v.solverVersion };
+  return { slug: v.slug, params: v.params, data: v.data, solverVersion: v.solverVersion };
 }
 
 export function variantParts(v: StudentVariant): PartSpec[] {
@@ -258,8 +261,9 @@ export function dataAsCsv(v: StudentVariant): string {
   return [t.columns, ...t.rows].map((row) => row.map(csvCell).join(",")).join("\n") + "\n";
 }
 
+/** The student's data download: the data and which exercise it is for; never the seed. */
 export function dataAsJson(v: StudentVariant): string {
-  return JSON.stringify({ slug: v.slug, seed: v.seed, params: v.params, data: v.data }, null, 2) + "\n";
+  return JSON.stringify({ slug: v.slug, data: v.data }, null, 2) + "\n";
 }
 
 export function variantSummary(v: VariantRecord): string {

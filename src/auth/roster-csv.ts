@@ -47,6 +47,8 @@ export function parseRosterCsv(text: string, maxRows = 2000): RosterCsvResult {
     const cells = splitLine(l, delimiter);
     const e = emailCol >= 0 ? emailCol : cells.findIndex((c) => c.includes("@"));
     const email = cells[e] ?? "";
+    // The sign-in form and the API take at most 254 characters (RFC 5321): a longer address could never sign in.
+    if (email.length > 254) return { ok: false, error: `Line ${n}: the email address is longer than 254 characters.` };
     if (e < 0 || !emailSchema.safeParse(email).success) {
       return { ok: false, error: `Line ${n}: expected an email address${e >= 0 ? `, got "${email.slice(0, 60)}"` : ""}.` };
     }

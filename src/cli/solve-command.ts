@@ -1,4 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../json-depth";
 import type { Command } from "./command";
 import { readStdin } from "./stdin";
 import { UsageError } from "./usage-error";
@@ -39,6 +40,8 @@ export const solveCommand: Command = {
     } catch (err) {
       throw new UsageError(`${file ?? "standard input"} is not valid JSON: ${(err as Error).message}`);
     }
+    // Requests are at most a few levels deep (x: n x d, covariances: k x d x d); deeper ones are refused before anything walks them.
+    if (exceedsJsonDepth(request)) throw new UsageError(`request is nested too deeply: at most ${MAX_JSON_DEPTH} levels of lists and objects`);
     let result: Record<string, unknown>;
     try {
       result = solver.solve(request);

@@ -1,6 +1,5 @@
 import { z } from "zod";
-
-const dateTime = z.coerce.date({ error: "expected a date and time, e.g. 2026-12-01T23:59:00Z" });
+import { dateTimeInput as dateTime } from "./date-time";
 
 export const itemInput = z.strictObject({
   exercise: z.string({ error: "expected an exercise slug from GET the catalogue (likely exercises list)" }).min(1).max(100),

@@ -13,7 +13,6 @@ export function newSeed(): number {
 export function toStudentVariant(row: VariantRow): StudentVariant {
   return {
     slug: row.exercise,
-    seed: row.seed,
     params: JSON.parse(row.params) as Record<string, unknown>,
     data: JSON.parse(row.data) as unknown,
     solverVersion: row.solverVersion,
@@ -22,7 +21,7 @@ export function toStudentVariant(row: VariantRow): StudentVariant {
 
 /** The stored variant as the exercise registry's record (key and solution included). */
 export function toRecord(row: VariantRow): VariantRecord {
-  return { ...toStudentVariant(row), key: JSON.parse(row.key) as VariantRecord["key"], solution: JSON.parse(row.solution) as VariantRecord["solution"] };
+  return { ...toStudentVariant(row), seed: row.seed, key: JSON.parse(row.key) as VariantRecord["key"], solution: JSON.parse(row.solution) as VariantRecord["solution"] };
 }
 
 /**

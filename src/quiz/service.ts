@@ -27,6 +27,7 @@ import {
 import type { PartSpec, Value } from "../grading";
 import { formatNumber, histogramSvg } from "../render";
 import { HttpError, notFound } from "../http-error";
+import { MAX_JSON_DEPTH } from "../json-depth";
 import { answerWriterFor, type AnswerWriter } from "./answer-writer";
 import { cacheFor, type QuizCache } from "./cache";
 import { hubFor, sseMessage, type Audience, type QuizHub } from "./event-hub";
@@ -293,22 +294,35 @@ export async function studentCurrent(deps: QuizDeps, quiz: QuizRecord, userId: n
   return out;
 }
 
-/** JSON with object keys sorted: the same answers sent twice compare equal. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.keys(value as Record<string, unknown>)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(",")}}`;
+/**
+ * JSON with object keys sorted: the same answers sent twice compare equal. Null past
+ * MAX_JSON_DEPTH (no stored answer nests that deep, so such answers differ from it).
+ */
+function canonical(value: unknown, depth = 0): string | null {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (depth >= MAX_JSON_DEPTH) return null;
+  const parts: string[] = [];
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const c = canonical(v, depth + 1);
+      if (c === null) return null;
+      parts.push(c);
+    }
+    return `[${parts.join(",")}]`;
   }
-  return JSON.stringify(value) ?? "null";
+  for (const k of Object.keys(value).sort()) {
+    const c = canonical((value as Record<string, unknown>)[k], depth + 1);
+    if (c === null) return null;
+    parts.push(`${JSON.stringify(k)}:${c}`);
+  }
+  return `{${parts.join(",")}}`;
 }
 
 export type AnswerAck = { accepted: true; index: number; receivedAt: string };
 
 function ackOrConflict(existing: StoredResponse, index: number, answers: Record<string, unknown>): AnswerAck {
-  if (canonical(existing.raw) === canonical(answers)) return { accepted: true, index, receivedAt: existing.createdAt.toISOString() };
+  const mine = canonical(answers);
+  if (mine !== null && mine === canonical(existing.raw)) return { accepted: true, index, receivedAt: existing.createdAt.toISOString() };
   throw new HttpError(409, "already answered: only your first answer to a question counts");
 }
 

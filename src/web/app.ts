@@ -10,9 +10,11 @@ import type { Db } from "../db/client";
 import { projectRoot, publicDir, viewsDir } from "../paths";
 import { helpers } from "./helpers";
 import { requireBearer } from "./middleware/bearer";
+import { limitJsonDepth } from "./middleware/json-depth";
 import { errorHandler, notFoundHandler } from "./middleware/errors";
 import { requestLog } from "./middleware/request-log";
 import { csrfProtection, sessions } from "./middleware/session";
+import { singleValuedForm } from "./middleware/single-valued-form";
 import "./request-context";
 import { accountPages } from "./routes/account-pages";
 import { accountRoutes, tokenRoutes } from "./routes/api/accounts";
@@ -77,7 +79,7 @@ export function createApp({ db, config, logger }: AppDeps): Express {
 
   // The JSON API: bearer tokens only, so it needs no CSRF tokens.
   const api = express.Router();
-  api.use(express.json({ limit: "1mb", strict: true }));
+  api.use(express.json({ limit: "1mb", strict: true }), limitJsonDepth);
   api.use(tokenRoutes(db));
   api.use(requireBearer(db));
   api.use(accountRoutes(db));
@@ -89,6 +91,7 @@ export function createApp({ db, config, logger }: AppDeps): Express {
 
   const sessionOptions = { db, secret: config.sessionSecret, secureCookies: config.production };
   app.use(express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 2000 }));
+  app.use(singleValuedForm);
   app.use(sessions(sessionOptions));
   app.use(csrfProtection);
   app.use(authPages(sessionOptions));

@@ -65,6 +65,7 @@ describe("bad input: exit 2 and one line on stderr naming what is wrong", () => 
     ["bad value", [], '{"task": "bernoulli", "x": [0, 1, 3]}', /^likely solve: x\[2\] must be 0 or 1$/],
     ["missing file", ["/nonexistent/request.json"], undefined, /^likely solve: cannot read \/nonexistent\/request\.json: no such file$/],
     ["two files", ["a.json", "b.json"], undefined, /^likely solve: expected at most one FILE, got 2 arguments$/],
+    ["nested 20,000 deep", [], `{"task": "gaussian", "x": ${"[".repeat(20_000)}1${"]".repeat(20_000)}}`, /^likely solve: request is nested too deeply: at most 32 levels/],
   ])("%s", (_name, args, input, message) => {
     const run = likely(args as string[], input as string | undefined);
     expect(run.status).toBe(2);

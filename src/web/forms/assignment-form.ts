@@ -1,3 +1,4 @@
+import { parseDateTime } from "../../homework/date-time";
 import { HttpError } from "../../http-error";
 
 /** How many empty item rows the assignment form offers. */
@@ -30,13 +31,13 @@ function optionalNumber(body: Body, name: string, label: string): number | undef
   return n;
 }
 
-/** A datetime-local field (server's time zone) or empty. */
+/** A datetime-local field (server's time zone; ISO 8601 with a zone also read) or empty. */
 export function optionalDate(body: Body, name: string, label: string): Date | null {
   const s = text(body, name);
   if (s === "") return null;
-  const d = new Date(s);
-  if (Number.isNaN(d.getTime())) throw new HttpError(400, `${label}: expected a date and time`);
-  return d;
+  const r = parseDateTime(s);
+  if (!r.ok) throw new HttpError(400, `${label}: ${r.message}`);
+  return r.date;
 }
 
 /** The assignment form's fields as the API's assignment input (then validated by the same schema). */

@@ -28,7 +28,7 @@ export function accountPages(o: SessionOptions): Router {
     render(res, 200, { notice: req.query.changed ? "Password changed. Every other browser and API token of yours is signed out." : undefined });
   });
 
-  router.post("/account/password", passwordChangeLimiter(), async (req, res) => {
+  router.post("/account/password", passwordChangeLimiter(o.db), async (req, res) => {
     const form = passwordForm.parse(req.body ?? {});
     let error: string | undefined;
     if (!form.currentPassword) error = "Enter your current password.";

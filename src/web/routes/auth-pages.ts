@@ -8,8 +8,8 @@ import { endSession, startSession } from "../middleware/session";
 type SessionOptions = { db: Db; secret: string; secureCookies: boolean };
 
 const signInForm = z.object({
-  email: z.string().trim().max(254).default(""),
-  password: z.string().max(200).default(""),
+  email: z.string({ error: "Email: expected one e-mail address" }).trim().max(254, { error: "Email: at most 254 characters" }).default(""),
+  password: z.string({ error: "Password: expected one password" }).max(200, { error: "Password: at most 200 characters" }).default(""),
   next: z.string().max(2000).optional(),
 });
 
@@ -33,9 +33,15 @@ export function authPages(o: SessionOptions): Router {
 
   router.post(
     "/signin",
-    loginLimiter(),
+    loginLimiter(o.db),
     async (req, res) => {
-      const form = signInForm.parse(req.body ?? {});
+      const parsed = signInForm.safeParse(req.body ?? {});
+      if (!parsed.success) {
+        const email = typeof req.body?.email === "string" ? req.body.email.slice(0, 254) : "";
+        res.status(400).render("signin", { title: "Sign in", email, next: safeNext(req.body?.next), error: parsed.error.issues[0]!.message });
+        return;
+      }
+      const form = parsed.data;
       const user = form.email && form.password ? await authenticate(o.db, form.email, form.password) : null;
       if (!user) {
         res.status(401).render("signin", {

@@ -30,6 +30,8 @@ import type { QuizAction } from "../../quiz/state";
 import { formatNumber } from "../../render";
 import { requireCourseRole } from "../access";
 import { HttpError } from "../../http-error";
+import { limitJsonDepth } from "../middleware/json-depth";
+import { joinLimiter } from "../middleware/rate-limits";
 import { currentUser, requireUser } from "../middleware/require-user";
 import { describeIssue, idParam, parseInput } from "../validate";
 
@@ -263,7 +265,7 @@ export function quizPages(db: Db, config: Config): Router {
     res.render("quiz/join", { layout: "../quiz/layout", title: "Join a quiz", styles: [QUIZ_CSS], code, fromLink: code !== "" });
   });
 
-  router.post("/quiz/join", async (req, res) => {
+  router.post("/quiz/join", joinLimiter(db), async (req, res) => {
     const raw = typeof req.body?.code === "string" ? (req.body.code as string) : "";
     const parsed = joinBody.safeParse({ code: raw });
     const fail = (message: string, status: number) =>
@@ -311,7 +313,7 @@ export function quizPages(db: Db, config: Config): Router {
     await openStream(deps, quiz, "student", user.id, res);
   });
 
-  router.post("/quiz/:id/answers", express.json({ limit: "100kb", strict: true }), async (req, res) => {
+  router.post("/quiz/:id/answers", express.json({ limit: "100kb", strict: true }), limitJsonDepth, async (req, res) => {
     const user = currentUser(req);
     const quiz = await requireParticipantQuiz(deps, user.id, idParam(req.params.id, "quiz"));
     const body = parseInput(answerBody, req.body);

@@ -11,7 +11,7 @@ import { studentDashboard } from "../../homework/dashboard";
 import { submitAnswers, type PartFeedback } from "../../homework/submit";
 import { toRecord, toStudentVariant } from "../../homework/variants";
 import { HttpError, notFound } from "../../http-error";
-import { submitLimiter } from "../middleware/rate-limits";
+import { joinLimiter, submitLimiter } from "../middleware/rate-limits";
 import { currentUser, requireUser } from "../middleware/require-user";
 import { idParam } from "../validate";
 
@@ -88,7 +88,7 @@ export function studentPages(db: Db, options: { submitLimitPerMinute: number }):
     res.render("student/dashboard", { title: "Your assignments", courses, joined: req.query.joined });
   });
 
-  router.post("/join", async (req, res) => {
+  router.post("/join", joinLimiter(db), async (req, res) => {
     const code = String(req.body?.code ?? "").trim().toUpperCase();
     const course = /^[A-Z0-9]{4,12}$/.test(code) ? await selectOptionalCourseByJoinCode(db, code) : null;
     if (!course) {
@@ -119,7 +119,7 @@ export function studentPages(db: Db, options: { submitLimitPerMinute: number }):
     await renderItemPage(db, req, res, view, state, page);
   });
 
-  router.post("/assignments/:id/items/:itemId", submitLimiter(options.submitLimitPerMinute), async (req, res) => {
+  router.post("/assignments/:id/items/:itemId", submitLimiter(db, options.submitLimitPerMinute), async (req, res) => {
     const { view, state } = await loadItem(db, req);
     const partNames = questionFor(state.variant!).parts.map((p) => p.name);
     const answers = answersFromForm(req.body ?? {}, partNames);

@@ -18,7 +18,7 @@ import { credentials, passwordChange, roster } from "./schemas";
 /** POST /api/v1/tokens: exchange email and password for a bearer token (no auth needed). */
 export function tokenRoutes(db: Db): Router {
   const router = Router();
-  router.post("/tokens", loginLimiter(), async (req, res) => {
+  router.post("/tokens", loginLimiter(db), async (req, res) => {
     const { email, password } = parseInput(credentials, req.body);
     const user = await authenticate(db, email, password);
     if (!user) throw new HttpError(401, "wrong email or password");
@@ -44,7 +44,7 @@ export function accountRoutes(db: Db): Router {
   });
 
   // Every other session and token of the user is revoked; this token stays valid.
-  router.post("/me/password", passwordChangeLimiter(), async (req, res) => {
+  router.post("/me/password", passwordChangeLimiter(db), async (req, res) => {
     const { currentPassword, newPassword } = parseInput(passwordChange, req.body);
     await changePassword(db, currentUser(req).id, currentPassword, newPassword, { tokenHash: req.tokenHash });
     res.status(204).end();

@@ -65,7 +65,7 @@ export function homeworkApi(db: Db, options: { submitLimitPerMinute: number; gra
     });
   });
 
-  router.post("/variants/:id/submissions", submitLimiter(options.submitLimitPerMinute), async (req, res) => {
+  router.post("/variants/:id/submissions", submitLimiter(db, options.submitLimitPerMinute), async (req, res) => {
     const variantId = idParam(req.params.id, "variant");
     const input = parseInput(submissionInput, req.body);
     const out = await submitAnswers(db, { variantId, userId: currentUser(req).id, answers: input.answers, idempotencyKey: input.idempotencyKey });

@@ -19,6 +19,7 @@ import {
 import type { QuizAction } from "../../../quiz/state";
 import { requireCourseRole } from "../../access";
 import { notFound } from "../../../http-error";
+import { joinLimiter } from "../../middleware/rate-limits";
 import { currentUser } from "../../middleware/require-user";
 import { idParam, parseInput } from "../../validate";
 
@@ -66,7 +67,7 @@ export function quizApi(db: Db): Router {
     });
   }
 
-  router.post("/quiz-join", async (req, res) => {
+  router.post("/quiz-join", joinLimiter(db), async (req, res) => {
     const { code } = parseInput(joinBody, req.body);
     res.json(await joinQuiz(deps, currentUser(req).id, code));
   });
