@@ -2,7 +2,7 @@
  * The exercise registry: the one place every exercise type is listed (checked against the
  * contract by `satisfies`), and the functions the web app and the CLI call.
  */
-import { gradeAnswers, parseAnswers, type PartResult, type PartSpec, type Value, allClose, DEFAULT_ATOL, DEFAULT_RTOL, type Mistake } from "../src/grading";
+import { gradeAnswers, parseAnswers, partTolerance, type PartResult, type PartSpec, type Value, allClose, DEFAULT_ATOL, DEFAULT_RTOL, type Mistake } from "../src/grading";
 import { tex } from "../src/render";
 import { SOLVER_VERSION } from "../src/solver";
 import { createRng } from "../src/solver/random";
@@ -179,23 +179,67 @@ export function variantMistakes(v: VariantRecord, tol: { rtol?: number; atol?: n
 
 const mistakeCache = new WeakMap<VariantRecord, Map<string, Mistake[]>>();
 
+/** True when a and b lie within twice the part's tolerance of each other (either way round). */
+function nearFor(part: PartSpec | undefined, tol: { rtol?: number; atol?: number }): (a: Value, b: Value) => boolean {
+  const t = part ? partTolerance(part, tol) : { rtol: tol.rtol ?? DEFAULT_RTOL, atol: tol.atol ?? DEFAULT_ATOL };
+  return (a, b) => allClose(a, b, 2 * t.rtol, 2 * t.atol) || allClose(b, a, 2 * t.rtol, 2 * t.atol);
+}
+
 function computeMistakes(v: VariantRecord, tol: { rtol?: number; atol?: number }): Mistake[] {
   const ex = requireExercise(v.slug);
-  const rtol = 2 * (tol.rtol ?? DEFAULT_RTOL);
-  const atol = 2 * (tol.atol ?? DEFAULT_ATOL);
-  const near = (a: Value, b: Value) => allClose(a, b, rtol, atol) || allClose(b, a, rtol, atol);
+  const parts = variantParts(v);
   const out: Mistake[] = [];
   for (const m of ex.mistakes(v.data, v.params, v.key)) {
     const answers: Partial<Record<string, Value>> = {};
     for (const [part, value] of Object.entries(m.answers)) {
       const key = v.key[part];
+      const near = nearFor(parts.find((p) => p.name === part), tol);
       if (value === undefined || key === undefined || near(value, key)) continue;
       if (out.some((earlier) => earlier.answers[part] !== undefined && near(value, earlier.answers[part]!))) continue;
       answers[part] = value;
     }
     if (Object.keys(answers).length > 0) out.push({ ...m, answers });
   }
-  return recognisable(out, variantParts(v), v.key, tol);
+  return recognisable(out, parts, v.key, tol);
+}
+
+/**
+ * The known mistakes this variant's data cannot tell from the key: a part whose mistaken value lies
+ * within (twice) the tolerance of the key, so a student making it would be graded right (3 ones in
+ * 6 make "the fraction of zeros" equal θ̂). Mistakes that do not apply to the data (non-finite) are
+ * not listed. [] when the data separate every mistake.
+ */
+export function mistakesMatchingKey(v: VariantRecord, tol: { rtol?: number; atol?: number } = {}): { id: string; part: string }[] {
+  const ex = requireExercise(v.slug);
+  const parts = variantParts(v);
+  const out: { id: string; part: string }[] = [];
+  for (const m of ex.mistakes(v.data, v.params, v.key)) {
+    for (const [part, value] of Object.entries(m.answers)) {
+      const key = v.key[part];
+      if (value !== undefined && key !== undefined && nearFor(parts.find((p) => p.name === part), tol)(value, key)) out.push({ id: m.id, part });
+    }
+  }
+  return out;
+}
+
+/** How many seeds createSeparatingVariant tries before it settles for the best it saw. */
+export const SEPARATING_ATTEMPTS = 40;
+
+/**
+ * A variant whose data separate every known mistake from the key (mistakesMatchingKey is empty),
+ * drawing seeds from `nextSeed` until one does. Used wherever a student answers on fresh data (quiz
+ * questions, homework variants). When no seed does within SEPARATING_ATTEMPTS (parameters under
+ * which a mistake is always right), the variant with the fewest such mistakes is returned.
+ */
+export function createSeparatingVariant(slug: string, nextSeed: () => number, params?: unknown): VariantRecord {
+  let best: { v: VariantRecord; matching: number } | undefined;
+  for (let attempt = 0; attempt < SEPARATING_ATTEMPTS; attempt++) {
+    const v = createVariant(slug, nextSeed(), params);
+    const matching = mistakesMatchingKey(v).length;
+    if (matching === 0) return v;
+    if (!best || matching < best.matching) best = { v, matching };
+  }
+  return best!.v;
 }
 
 /**

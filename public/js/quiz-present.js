@@ -82,7 +82,7 @@
       $("join-link").setAttribute("href", s.joinUrl);
     }
     show("join-box", !!s.joinCode);
-    show("join-pending", !s.joinCode);
+    show("join-pending", !s.joinCode && s.state !== "ended");
     $("waiting-kicker").textContent = st === "draft" ? "Not started yet" : "Get ready";
 
     var reveal = s.reveal;

@@ -3,7 +3,7 @@
  * sessions). Every decision reads the database; the event hub only tells clients to re-fetch.
  */
 import type { Response } from "express";
-import { createVariant, ExerciseError, gradeVariant, listExercises } from "../../exercises";
+import { createSeparatingVariant, ExerciseError, gradeVariant, listExercises } from "../../exercises";
 import { joinCode as drawJoinCode } from "../auth/secrets";
 import type { Db } from "../db/client";
 import { selectOptionalCourseRole } from "../db/courses";
@@ -91,14 +91,15 @@ export type CreateQuizInput = {
 
 /**
  * Creates a quiz. Parameters left out get quiz-sized defaults (small n, d and k at their minimum).
- * With shared data, each question's one variant is drawn now. Bad exercise or parameter: 400
+ * With shared data, each question's one variant is drawn now, again until its data separate every
+ * known mistake from the key (otherwise the histogram would count a mistake as correct). Bad exercise or parameter: 400
  * naming the item.
  */
 export async function createQuiz(db: Db, courseId: number, input: CreateQuizInput): Promise<{ id: number }> {
   const items = input.items.map((item, i) => {
     try {
       const params = resolveQuizParams(item.exercise, item.params);
-      const sharedVariant = input.sharedData ? toNewVariant(createVariant(item.exercise, newSeed(), params)) : undefined;
+      const sharedVariant = input.sharedData ? toNewVariant(createSeparatingVariant(item.exercise, newSeed, params)) : undefined;
       return { exercise: item.exercise, params, sharedVariant };
     } catch (err) {
       if (err instanceof ExerciseError) {
@@ -207,6 +208,8 @@ export async function runAction(deps: QuizDeps, quiz: QuizRecord, action: QuizAc
     if (!plan.ok) throw new HttpError(409, plan.message);
     const to: QuizTransition = { ...plan.update };
     if (action === "start" && !quiz.joinCode) to.joinCode = drawJoinCode(6);
+    // An ended quiz's code must not keep working (or showing): it joins nothing and is free again.
+    if (action === "end") to.joinCode = null;
     const outcome = await updateQuizTransition(deps.db, quiz.id, quiz, to);
     if (outcome === "code-taken") continue;
     if (outcome === "stale") throw new HttpError(409, "the quiz changed meanwhile (another window?): reload and try again");

@@ -146,7 +146,7 @@ export function quizPages(db: Db, config: Config): Router {
       title: "Live quizzes",
       styles: [QUIZ_CSS],
       course,
-      quizzes: quizzes.map((q) => ({ ...q, stateLabel: STATE_LABELS[q.state] ?? q.state, running: q.state === "open" })),
+      quizzes: quizzes.map((q) => ({ ...q, stateLabel: STATE_LABELS[q.state] ?? q.state, running: q.state === "open", ended: q.state === "ended" })),
       form: {
         ...form,
         shared: form.data !== "personal",
