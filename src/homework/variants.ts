@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { createSeparatingVariant, type StudentVariant, type VariantRecord } from "../../exercises";
+import { createVariant, type StudentVariant, type VariantRecord } from "../../exercises";
 import type { ItemRow } from "../db/assignments";
 import type { Db } from "../db/client";
 import { insertItemVariant, selectOptionalItemVariant, variantColumns, type VariantRow } from "../db/variants";
@@ -27,13 +27,11 @@ export function toRecord(row: VariantRow): VariantRecord {
 
 /**
  * The student's variant of an item, created on first view and stored with its seed, data, key and
- * solver version, so later code changes never change it. Its data separate every known mistake
- * from the key.
+ * solver version, so later code changes never change it.
  */
 export async function ensureItemVariant(db: Db, item: ItemRow, userId: number): Promise<VariantRow> {
   const existing = await selectOptionalItemVariant(db, item.id, userId);
   if (existing) return existing;
-  // Data on which a known mistake would score as right are drawn again (see createSeparatingVariant).
-  const record = createSeparatingVariant(item.exercise, newSeed, JSON.parse(item.params));
+  const record = createVariant(item.exercise, newSeed(), JSON.parse(item.params));
   return insertItemVariant(db, { ...variantColumns({ ...record, exercise: record.slug }), itemId: item.id, userId });
 }

@@ -3,7 +3,7 @@
  * sessions). Every decision reads the database; the event hub only tells clients to re-fetch.
  */
 import type { Response } from "express";
-import { createSeparatingVariant, ExerciseError, gradeVariant, listExercises } from "../../exercises";
+import { createVariant, ExerciseError, gradeVariant, listExercises } from "../../exercises";
 import { joinCode as drawJoinCode } from "../auth/secrets";
 import type { Db } from "../db/client";
 import { selectOptionalCourseRole } from "../db/courses";
@@ -91,15 +91,15 @@ export type CreateQuizInput = {
 
 /**
  * Creates a quiz. Parameters left out get quiz-sized defaults (small n, d and k at their minimum).
- * With shared data, each question's one variant is drawn now, again until its data separate every
- * known mistake from the key (otherwise the histogram would count a mistake as correct). Bad exercise or parameter: 400
+ * With shared data, each question's one variant is drawn now (createVariant draws data that separate
+ * every known mistake from the key, so the histogram never counts a mistake as correct). Bad exercise or parameter: 400
  * naming the item.
  */
 export async function createQuiz(db: Db, courseId: number, input: CreateQuizInput): Promise<{ id: number }> {
   const items = input.items.map((item, i) => {
     try {
       const params = resolveQuizParams(item.exercise, item.params);
-      const sharedVariant = input.sharedData ? toNewVariant(createSeparatingVariant(item.exercise, newSeed, params)) : undefined;
+      const sharedVariant = input.sharedData ? toNewVariant(createVariant(item.exercise, newSeed(), params)) : undefined;
       return { exercise: item.exercise, params, sharedVariant };
     } catch (err) {
       if (err instanceof ExerciseError) {

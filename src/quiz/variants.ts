@@ -3,7 +3,7 @@
  * own (created when they first see the question), and their rendered question HTML.
  */
 import crypto from "node:crypto";
-import { createSeparatingVariant, createVariant, renderQuestion, toStudentVariant, type StudentVariant, type VariantRecord } from "../../exercises";
+import { createVariant, renderQuestion, toStudentVariant, type StudentVariant, type VariantRecord } from "../../exercises";
 import type { Db } from "../db/client";
 import {
   insertQuizVariant,
@@ -68,7 +68,7 @@ export async function variantForStudent(db: Db, cache: QuizCache, sharedData: bo
   }
   const own = await selectOptionalQuizVariant(db, item.id, userId);
   if (own) return own;
-  return insertQuizVariant(db, item.id, userId, toNewVariant(createSeparatingVariant(item.exercise, newSeed, item.params)));
+  return insertQuizVariant(db, item.id, userId, toNewVariant(createVariant(item.exercise, newSeed(), item.params)));
 }
 
 /**
@@ -91,7 +91,7 @@ export async function presenterQuestion(cache: QuizCache, sharedData: boolean, i
  */
 export async function precreatePersonalVariants(db: Db, quizId: number, item: QuizItemRecord): Promise<number> {
   const userIds = await selectParticipantsWithoutVariant(db, quizId, item.id);
-  const variants = userIds.map((userId) => ({ userId, variant: toNewVariant(createSeparatingVariant(item.exercise, newSeed, item.params)) }));
+  const variants = userIds.map((userId) => ({ userId, variant: toNewVariant(createVariant(item.exercise, newSeed(), item.params)) }));
   try {
     return await insertQuizVariants(db, item.id, variants);
   } catch (err) {

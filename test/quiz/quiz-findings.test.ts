@@ -112,6 +112,32 @@ describe("finding 19: quiz data separate every known mistake from the key", () =
   });
 });
 
+describe("finding 2: mle-sample-size grades the estimate, not the truth", () => {
+  test("true σ², true μ and the n − 1 variance lose; a reasonably rounded mean scores (n = 1000, σ = 0.1)", async () => {
+    const created = await as(t.app, tok.instructor)
+      .post(`/api/v1/courses/${courseId}/assignments`, { title: "Try it yourself", kind: "homework", items: [{ exercise: "mle-sample-size", params: { n: 1000, mu: 0, sigma: 0.1 } }] })
+      .expect(201);
+    const view = (await as(t.app, tok.student3).get(`/api/v1/assignments/${created.body.id}`).expect(200)).body as { items: { variantId: number }[] };
+    const variantId = view.items[0]!.variantId;
+    const key = (await as(t.app, tok.instructor).get(`/api/v1/variants/${variantId}/key`).expect(200)).body.key as { mean: number; variance: number };
+    const submit = async (answers: Record<string, unknown>) =>
+      (await as(t.app, tok.student3).post(`/api/v1/variants/${variantId}/submissions`, { answers }).expect(201)).body.parts as { name: string; correct: boolean; mistake?: string }[];
+    const part = (parts: { name: string; correct: boolean; mistake?: string }[], name: string) => parts.find((p) => p.name === name)!;
+
+    // The mean rounded to 2 significant digits (0.001459 -> 0.0015) and the variance to 5.
+    const rounded = await submit({ mean: key.mean.toPrecision(2), variance: key.variance.toPrecision(5) });
+    expect(rounded.map((p) => [p.name, p.correct])).toEqual([
+      ["mean", true],
+      ["variance", true],
+    ]);
+    const truth = await submit({ mean: "0", variance: "0.01" });
+    expect(part(truth, "mean")).toMatchObject({ correct: false, mistake: "true-mean" });
+    expect(part(truth, "variance")).toMatchObject({ correct: false, mistake: "true-variance" });
+    const unbiased = await submit({ mean: key.mean, variance: (key.variance * 1000) / 999 });
+    expect(part(unbiased, "variance")).toMatchObject({ correct: false, mistake: "n-minus-1" });
+  });
+});
+
 describe("finding 20: an ended quiz", () => {
   let quizId: number;
   let oldCode: string;
