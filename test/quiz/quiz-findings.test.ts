@@ -178,5 +178,17 @@ describe("finding 20: an ended quiz", () => {
     // The presenter page of an ended quiz sums up; it shows no join code.
     const present = (await instructor.get(`/quizzes/${quizId}/present`).expect(200)).text;
     expect(present).not.toContain(oldCode);
+    // Sibling: the results page of an ended quiz offers no presenter view either.
+    const results = (await instructor.get(`/quizzes/${quizId}/results`).expect(200)).text;
+    expect(results).not.toContain(`/quizzes/${quizId}/present"`);
+  });
+
+  test("sibling of finding 15: the results page shows every answer part, not only the first", async () => {
+    const instructor = await signInAgent(t.app, "instructor@example.edu", PASSWORD);
+    const html = (await instructor.get(`/quizzes/${quizId}/results`).expect(200)).text;
+    const first = html.slice(html.indexOf('id="q1-title"'), html.indexOf('id="q2-title"'));
+    expect(first).toContain('data-part="mean"');
+    expect(first).toContain('data-part="variance"');
+    expect((first.match(/svg[^>]*likely-histogram/g) ?? []).length).toBe(2);
   });
 });
