@@ -165,8 +165,9 @@ test("presenter and two phones: join by code, answer, reveal with histogram and 
     expect.stringMatching(/^1\. .* 2 50%$/),
   ]);
   await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-ended-1280.png") });
-  await right.waitForSelector("#summary:not([hidden]) .summary-score:has-text('1 of 2')");
-  await wrong.waitForSelector("#summary:not([hidden]) .summary-score:has-text('0.5 of 2')");
+  // Ended after question 1 of 2: the quiz is worth the 1 question asked.
+  await right.waitForSelector("#summary:not([hidden]) .summary-score:has-text('1 of 1')");
+  await wrong.waitForSelector("#summary:not([hidden]) .summary-score:has-text('0.5 of 1')");
   await wrong.screenshot({ path: path.join(SCREENS, "quiz-phone-ended-390.png") });
 
   // The results page and the course's quiz list (instructor, laptop size).
