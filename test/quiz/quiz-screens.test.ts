@@ -45,8 +45,17 @@ async function shoot(page: Page, name: string, sizes: (keyof typeof SIZES)[] = [
   for (const size of sizes) {
     await page.setViewportSize(SIZES[size]);
     await page.waitForTimeout(150);
-    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    if (wide > 1) overflowing.push(`${name} at ${size}: ${wide}px too wide`);
+    const wide = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const over = document.documentElement.scrollWidth - width;
+      // Name the outermost elements that stick out, to say what to fix.
+      const culprits = Array.from(document.querySelectorAll("body *"))
+        .filter((el) => el.getBoundingClientRect().right > width + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1))
+        .slice(0, 3)
+        .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${Array.from(el.classList).join(".")}`);
+      return { over, culprits };
+    });
+    if (wide.over > 1) overflowing.push(`${name} at ${size}: ${wide.over}px too wide (${wide.culprits.join(", ")})`);
     await page.screenshot({ path: path.join(SCREENS, `screen-${name}-${size}.png`), fullPage: size !== "projector" });
   }
 }
