@@ -3,11 +3,13 @@
  * For each exercise and seed it verifies, on the variant with default (or example) parameters:
  * determinism, different data for other seeds, finite data and key, full marks for the key after a
  * JSON round trip and 10-digit text formatting, every known mistake recognised by id and losing its
- * part, a perturbation beyond tolerance losing the part, and a question page without NaN, "undefined"
- * or any key value. One exercise-seed pair passes when all of these hold.
+ * part, no known mistake and no value given in the question (a parameter, a true value the data
+ * were drawn from, a starting point) within tolerance of the key, a perturbation beyond tolerance
+ * losing the part, and a question page without NaN, "undefined" or any key value. One
+ * exercise-seed pair passes when all of these hold.
  */
 import { isDeepStrictEqual } from "node:util";
-import { DEFAULT_ATOL, DEFAULT_RTOL, type PartResult, type Value } from "../src/grading";
+import { partTolerance, type PartResult, type PartSpec, type Value } from "../src/grading";
 import { formatNumber } from "../src/render";
 import { allFinite } from "./common";
 import {
@@ -15,7 +17,9 @@ import {
   exerciseSlugs,
   generateData,
   getExercise,
+  givenValuesMatchingKey,
   gradeVariant,
+  mistakesMatchingKey,
   renderQuestion,
   renderSolution,
   toStudentVariant,
@@ -43,8 +47,9 @@ export function valueAsText(v: Value): string {
   return (v as number[]).map(f).join(", ");
 }
 
-function perturb(v: Value): Value {
-  const f = (x: number) => x + (Math.abs(x) * 5 * DEFAULT_RTOL + 10 * DEFAULT_ATOL);
+function perturb(v: Value, part: PartSpec): Value {
+  const { rtol, atol } = partTolerance(part);
+  const f = (x: number) => x + (Math.abs(x) * 5 * rtol + 10 * atol);
   if (typeof v === "number") return f(v);
   if (Array.isArray(v[0])) return (v as number[][]).map((row) => row.map(f));
   return (v as number[]).map(f);
@@ -137,6 +142,10 @@ export function checkVariant(slug: string, seed: number, params: Record<string, 
     if (!g.ok) failures.push(`the key as text did not parse: ${JSON.stringify(g.errors)}`);
     else if (g.score !== 1) failures.push(`the key scored ${g.score}: ${JSON.stringify(g.parts.filter((p) => !p.correct))}`);
 
+    // No known mistake and no given value is within tolerance of the key (it would score as right).
+    for (const m of mistakesMatchingKey(stored)) failures.push(`mistake ${m.id} on part ${m.part} is within tolerance of the key`);
+    for (const g of givenValuesMatchingKey(stored)) failures.push(`the given value ${g} is within tolerance of the key`);
+
     // Each known mistake is diagnosed and loses its parts.
     const mistakes = variantMistakes(stored);
     for (const m of mistakes) {
@@ -161,7 +170,7 @@ export function checkVariant(slug: string, seed: number, params: Record<string, 
 
     // A perturbation beyond the tolerance loses exactly that part.
     for (const p of parts) {
-      const answers: Record<string, unknown> = { ...stored.key, [p.name]: perturb(stored.key[p.name]) };
+      const answers: Record<string, unknown> = { ...stored.key, [p.name]: perturb(stored.key[p.name], p) };
       const r = gradeVariant(stored, answers);
       if (!r.ok) failures.push(`perturbed ${p.name} did not parse`);
       else if (partProblem(r.parts, p.name)?.correct !== false) failures.push(`a perturbation beyond tolerance of ${p.name} was graded correct`);

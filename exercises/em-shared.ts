@@ -66,9 +66,10 @@ export function mStepMistakes(
       means: Array.from({ length: k }, () => all.mean.slice()),
       variances: Array.from({ length: k }, () => all.variance),
     }),
-    ...mistake("forgot-1-over-d", "You forgot the 1/d: a spherical variance divides the weighted squared distances by d·n̂_j.", {
+    // With d = 1 there is nothing to forget: the mistake is the key itself.
+    ...(d === 1 ? [] : mistake("forgot-1-over-d", "You forgot the 1/d: a spherical variance divides the weighted squared distances by d·n̂_j.", {
       variances: key.variances.map((v) => v * d),
-    }),
+    })),
     ...mistake("divided-by-n", "You divided the weighted squared distances by n; divide by d·n̂_j, the component's soft count.", {
       variances: key.variances.map((v, j) => (v * nk[j]) / n),
     }),

@@ -2,7 +2,7 @@
  * The exercise registry: the one place every exercise type is listed (checked against the
  * contract by `satisfies`), and the functions the web app and the CLI call.
  */
-import { gradeAnswers, parseAnswers, type PartResult, type PartSpec, type Value, allClose, DEFAULT_ATOL, DEFAULT_RTOL, type Mistake } from "../src/grading";
+import { gradeAnswers, parseAnswers, partTolerance, type PartResult, type PartSpec, type Value, allClose, DEFAULT_ATOL, DEFAULT_RTOL, type Mistake } from "../src/grading";
 import { tex } from "../src/render";
 import { SOLVER_VERSION } from "../src/solver";
 import { createRng } from "../src/solver/random";
@@ -143,16 +143,28 @@ export function createVariant(slug: string, seed: number, params?: unknown): Var
   const ex = requireExercise(slug);
   const s = checkSeed(seed);
   const p = resolveParams(slug, params);
-  const data = ex.generate(createRng(s), p);
-  const { key, solution } = ex.solve(data, p);
-  // A JSON round trip: what is stored is exactly what is graded later.
-  return JSON.parse(JSON.stringify({ slug, seed: s, params: p, data, key, solution, solverVersion: SOLVER_VERSION })) as VariantRecord;
+  const rng = createRng(s);
+  // Data on which a known mistake or a given value scores as right (3 ones in 6 make "the fraction
+  // of zeros" equal θ̂) cannot grade a class: draw again from the same seeded stream, so the
+  // variant stays a function of the seed. After SEPARATING_ATTEMPTS the least ambiguous one is
+  // kept (the self-check reports it).
+  let best: { v: VariantRecord; ambiguities: number } | undefined;
+  for (let attempt = 0; attempt < SEPARATING_ATTEMPTS; attempt++) {
+    const data = ex.generate(rng, p);
+    const { key, solution } = ex.solve(data, p);
+    // A JSON round trip: what is stored is exactly what is graded later.
+    const v = JSON.parse(JSON.stringify({ slug, seed: s, params: p, data, key, solution, solverVersion: SOLVER_VERSION })) as VariantRecord;
+    const n = ambiguities(v);
+    if (n === 0) return v;
+    if (!best || n < best.ambiguities) best = { v, ambiguities: n };
+  }
+  return best!.v;
 }
 
 /** Only the data of a variant (no key): cheaper than createVariant when the key is not needed. */
 export function generateData(slug: string, seed: number, params?: unknown): unknown {
-  const ex = requireExercise(slug);
-  return JSON.parse(JSON.stringify(ex.generate(createRng(checkSeed(seed)), resolveParams(slug, params))));
+  // createVariant may draw several data sets for a seed; its choice is the seed's data.
+  return createVariant(slug, seed, params).data;
 }
 
 /** The student's view of a variant: everything except the key and the solution. */
@@ -182,23 +194,97 @@ export function variantMistakes(v: VariantRecord, tol: { rtol?: number; atol?: n
 
 const mistakeCache = new WeakMap<VariantRecord, Map<string, Mistake[]>>();
 
+/** True when the grader would take `a` for the key `b` (within the part's tolerance). */
+function gradedAs(part: PartSpec | undefined, tol: { rtol?: number; atol?: number }): (a: Value, b: Value) => boolean {
+  const t = part ? partTolerance(part, tol) : { rtol: tol.rtol ?? DEFAULT_RTOL, atol: tol.atol ?? DEFAULT_ATOL };
+  return (a, b) => allClose(a, b, t.rtol, t.atol);
+}
+
+/** True when a and b lie within twice the part's tolerance of each other (either way round). */
+function nearFor(part: PartSpec | undefined, tol: { rtol?: number; atol?: number }): (a: Value, b: Value) => boolean {
+  const t = part ? partTolerance(part, tol) : { rtol: tol.rtol ?? DEFAULT_RTOL, atol: tol.atol ?? DEFAULT_ATOL };
+  return (a, b) => allClose(a, b, 2 * t.rtol, 2 * t.atol) || allClose(b, a, 2 * t.rtol, 2 * t.atol);
+}
+
 function computeMistakes(v: VariantRecord, tol: { rtol?: number; atol?: number }): Mistake[] {
   const ex = requireExercise(v.slug);
-  const rtol = 2 * (tol.rtol ?? DEFAULT_RTOL);
-  const atol = 2 * (tol.atol ?? DEFAULT_ATOL);
-  const near = (a: Value, b: Value) => allClose(a, b, rtol, atol) || allClose(b, a, rtol, atol);
+  const parts = variantParts(v);
   const out: Mistake[] = [];
   for (const m of ex.mistakes(v.data, v.params, v.key)) {
     const answers: Partial<Record<string, Value>> = {};
     for (const [part, value] of Object.entries(m.answers)) {
       const key = v.key[part];
+      const near = nearFor(parts.find((p) => p.name === part), tol);
       if (value === undefined || key === undefined || near(value, key)) continue;
       if (out.some((earlier) => earlier.answers[part] !== undefined && near(value, earlier.answers[part]!))) continue;
       answers[part] = value;
     }
     if (Object.keys(answers).length > 0) out.push({ ...m, answers });
   }
-  return recognisable(out, variantParts(v), v.key, tol);
+  return recognisable(out, parts, v.key, tol);
+}
+
+/**
+ * The known mistakes this variant's data cannot tell from the key: a part whose mistaken value the
+ * grader takes for the key (within its tolerance), so a student making it would be graded right (3 ones in
+ * 6 make "the fraction of zeros" equal θ̂). Mistakes that do not apply to the data (non-finite) are
+ * not listed. [] when the data separate every mistake.
+ */
+export function mistakesMatchingKey(v: VariantRecord, tol: { rtol?: number; atol?: number } = {}): { id: string; part: string }[] {
+  const ex = requireExercise(v.slug);
+  const parts = variantParts(v);
+  const out: { id: string; part: string }[] = [];
+  for (const m of ex.mistakes(v.data, v.params, v.key)) {
+    for (const [part, value] of Object.entries(m.answers)) {
+      const key = v.key[part];
+      if (value !== undefined && key !== undefined && gradedAs(parts.find((p) => p.name === part), tol)(value, key)) out.push({ id: m.id, part });
+    }
+  }
+  return out;
+}
+
+/** Data fields that hold the sample itself; every other number in the data or parameters is "given". */
+const SAMPLE_FIELDS = new Set(["x", "labels"]);
+
+/** Values given in a question, by where they sit ("params.sigma", "data.init.means"): scalars, vectors and matrices. */
+export function givenValues(data: unknown, params: Record<string, unknown>): { where: string; value: Value }[] {
+  const out: { where: string; value: Value }[] = [];
+  const isVector = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number");
+  const visit = (v: unknown, where: string) => {
+    if (typeof v === "number") out.push({ where, value: v });
+    else if (isVector(v)) out.push({ where, value: v });
+    else if (Array.isArray(v) && v.length > 0 && v.every(isVector)) out.push({ where, value: v as number[][] });
+    else if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+      for (const [k, x] of Object.entries(v)) if (!(where === "data" && SAMPLE_FIELDS.has(k))) visit(x, `${where}.${k}`);
+    }
+  };
+  visit(data, "data");
+  visit(params, "params");
+  return out;
+}
+
+/**
+ * Values given in the question (parameters, the true values the data were drawn from, a starting
+ * point; not the sample itself) that a student could type back and be graded right: within a part's
+ * tolerance of its key. "params.mu (0.5) on part mean" per finding; [] when none.
+ */
+export function givenValuesMatchingKey(v: VariantRecord, tol: { rtol?: number; atol?: number } = {}): string[] {
+  const found: string[] = [];
+  const given = givenValues(v.data, v.params);
+  for (const part of variantParts(v)) {
+    const key = v.key[part.name];
+    const right = gradedAs(part, tol);
+    for (const g of given) if (key !== undefined && right(g.value, key)) found.push(`${g.where} (${JSON.stringify(g.value)}) on part ${part.name}`);
+  }
+  return found;
+}
+
+/** How many data sets createVariant draws, at most, looking for one that separates right from wrong. */
+export const SEPARATING_ATTEMPTS = 40;
+
+/** How many known mistakes and given values this variant cannot tell from its key (0 is the goal). */
+function ambiguities(v: VariantRecord): number {
+  return mistakesMatchingKey(v).length + givenValuesMatchingKey(v).length;
 }
 
 /**

@@ -64,13 +64,15 @@ export const gaussianFullMleExercise = defineExercise<Params, Data>({
     const n = x.length;
     const mean = key.mean as number[];
     const cov = key.covariance as number[][];
+    const d = mean.length;
     return [
       ...mistake("n-minus-1", "You divided by n − 1 (the unbiased estimator); the MLE divides by n.", {
         covariance: mapValue(cov, (v) => (v * n) / (n - 1)),
       }),
-      ...mistake("diagonal-only", "You left out the covariances between coordinates; the full Σ̂ has off-diagonal entries too.", {
+      // With d = 1 there are no off-diagonal entries: the mistake is the key itself.
+      ...(d === 1 ? [] : mistake("diagonal-only", "You left out the covariances between coordinates; the full Σ̂ has off-diagonal entries too.", {
         covariance: cov.map((row, a) => row.map((v, b) => (a === b ? v : 0))),
-      }),
+      })),
       ...mistake("not-centred", "You averaged x xᵀ without subtracting the mean first; use (x − μ̂)(x − μ̂)ᵀ.", {
         covariance: cov.map((row, a) => row.map((v, b) => v + mean[a] * mean[b])),
       }),

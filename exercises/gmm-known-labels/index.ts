@@ -81,9 +81,10 @@ export const gmmKnownLabelsExercise = defineExercise<Params, Data>({
       ...mistake("counts-not-fractions", "Your weights are counts; the mixing weights are fractions n̂_j / n and sum to one.", {
         weights: counts,
       }),
-      ...mistake("forgot-1-over-d", "You forgot the 1/d: a spherical variance divides the squared distances by d·n̂_j.", {
+      // With d = 1 there is nothing to forget: the mistake is the key itself.
+      ...(d === 1 ? [] : mistake("forgot-1-over-d", "You forgot the 1/d: a spherical variance divides the squared distances by d·n̂_j.", {
         variances: variances.map((v) => v * d),
-      }),
+      })),
       ...mistake("n-minus-1", "You divided by d·(n̂_j − 1); the MLE divides by d·n̂_j.", {
         variances: variances.map((v, j) => (v * counts[j]) / (counts[j] - 1)),
       }),

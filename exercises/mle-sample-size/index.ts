@@ -1,4 +1,5 @@
 import { gaussianMle } from "../../src/solver";
+import { DEFAULT_RTOL } from "../../src/grading";
 import { decimalsFor, gaussianSample } from "../../src/solver/datasets";
 import { defineExercise, type ParamSpec } from "../contract";
 import { mistake, pointsPlot } from "../common";
@@ -7,6 +8,22 @@ import { texNum } from "../tex";
 
 type Params = { n: number; mu: number; sigma: number };
 type Data = { x: number[]; mu: number; sigma: number };
+
+/**
+ * Tolerances that separate right from wrong at every n. The sample mean lies about σ/√n from the
+ * true μ (and a key near 0 makes a relative tolerance absurd), so μ̂ is graded within a quarter of
+ * σ/√n. Dividing by n − 1 changes σ̂² by 1/(n − 1), under 1% once n > 100, so σ̂² is graded
+ * within 1/(4n) relative (at most the usual 1%). createVariant draws the sample again when the
+ * true values still fall within these.
+ */
+export function sampleSizeTolerances({ n, sigma }: { n: number; sigma: number }): { meanAtol: number; varianceRtol: number } {
+  return { meanAtol: sigma / (4 * Math.sqrt(n)), varianceRtol: Math.min(DEFAULT_RTOL, 1 / (4 * n)) };
+}
+
+/** Significant digits whose rounding error (at most half a unit in the last digit) stays within rtol. */
+function digitsFor(rtol: number): number {
+  return Math.ceil(1 - Math.log10(2 * rtol));
+}
 
 const params: ParamSpec[] = [
   sizeParam.n(1000, 10, 20000),
@@ -27,7 +44,7 @@ export const mleSampleSizeExercise = defineExercise<Params, Data>({
   title: "Try it yourself: MLE from a simulated sample",
   topic: "Single distributions",
   description:
-    "The lecture's in-class exercise: n samples from N(μ, σ²); estimate the mean and the variance and compare them with the truth for different n and σ.",
+    "The lecture's in-class exercise: n samples from N(μ, σ²); estimate the mean and the variance (graded to the precision n calls for) and compare them with the truth.",
   formula: String.raw`\hat\mu = \frac{1}{n}\sum_{i=1}^{n} x^{(i)} \approx \mu \pm \frac{\sigma}{\sqrt n}, \qquad \hat\sigma^2 = \frac{1}{n}\sum_{i=1}^{n}\left(x^{(i)} - \hat\mu\right)^2`,
   params,
   schema: paramsSchema<Params>(params),
@@ -55,10 +72,13 @@ export const mleSampleSizeExercise = defineExercise<Params, Data>({
       },
     };
   },
-  parts: () => [
-    { name: "mean", label: "MLE of the mean μ", shape: { kind: "scalar" } },
-    { name: "variance", label: "MLE of the variance σ²", shape: { kind: "scalar" } },
-  ],
+  parts: (p) => {
+    const t = sampleSizeTolerances(p);
+    return [
+      { name: "mean", label: "MLE of the mean μ", shape: { kind: "scalar" }, rtol: 0, atol: t.meanAtol },
+      { name: "variance", label: "MLE of the variance σ²", shape: { kind: "scalar" }, rtol: t.varianceRtol, atol: 0 },
+    ];
+  },
   mistakes({ x, mu, sigma }, _p, key) {
     const n = x.length;
     const variance = key.variance as number;
@@ -73,12 +93,19 @@ export const mleSampleSizeExercise = defineExercise<Params, Data>({
     ];
   },
   table: ({ x }) => ({ columns: ["x"], rows: x.map((v) => [v]) }),
-  questionContext: ({ x, mu, sigma }) => ({
-    n: x.length,
-    mu,
-    sigma,
-    plot: pointsPlot(x.map((v) => [v]), { title: "Histogram of the sample" }),
-  }),
+  questionContext: ({ x, mu, sigma }) => {
+    const t = sampleSizeTolerances({ n: x.length, sigma });
+    return {
+      n: x.length,
+      mu,
+      sigma,
+      standardError: texNum(sigma / Math.sqrt(x.length), 3),
+      meanAtol: texNum(t.meanAtol, 2),
+      varianceDigits: digitsFor(t.varianceRtol),
+      variancePercent: texNum(t.varianceRtol * 100, 2),
+      plot: pointsPlot(x.map((v) => [v]), { title: "Histogram of the sample" }),
+    };
+  },
   summary: ({ x, mu, sigma }) => `n = ${x.length}, μ = ${mu}, σ = ${sigma}`,
   validate: ({ x }) => (x.every((v) => v === x[0]) ? ["all values are equal"] : []),
 });

@@ -68,9 +68,10 @@ export const sphericalGaussianMleExercise = defineExercise<Params, Data>({
     const variance = key.variance as number;
     const normSq = sum(mean.map((m) => m * m));
     return [
-      ...mistake("forgot-1-over-d", "You forgot the 1/d: the spherical variance divides the total squared distance by n·d, not n.", {
+      // With d = 1 there is nothing to forget: the mistake is the key itself.
+      ...(d === 1 ? [] : mistake("forgot-1-over-d", "You forgot the 1/d: the spherical variance divides the total squared distance by n·d, not n.", {
         variance: variance * d,
-      }),
+      })),
       ...mistake("n-minus-1", "You divided by (n − 1)·d; the MLE divides by n·d.", { variance: (variance * n) / (n - 1) }),
       ...mistake("standard-deviation", "You gave the standard deviation σ̂; the question asks for the variance σ̂².", {
         variance: Math.sqrt(variance),

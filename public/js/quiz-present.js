@@ -13,6 +13,8 @@
   var LABELS = { draft: "Not started", waiting: "Waiting", asking: "Answering", closed: "Time is up", revealed: "Revealed", ended: "Ended" };
   var state = null;
   var shownQuestion = null; // index whose question HTML is on screen
+  var shownReveal = null; // "index:responses" whose reveal panels are on screen
+  var shownState = null; // "index:state" whose main action has been focused
   var busy = false;
 
   function show(id, visible) {
@@ -31,8 +33,7 @@
     }
   }
 
-  function renderGroups(groups) {
-    var list = $("reveal-groups");
+  function renderGroups(list, groups) {
     list.textContent = "";
     (groups || []).forEach(function (g) {
       if (g.count === 0 && g.kind !== "correct") return;
@@ -42,6 +43,23 @@
           " ",
           Q.el("span", { className: "group-label", text: g.label }),
         ]),
+      );
+    });
+  }
+
+  /** One panel per answer part: its title, correct value, histogram and mistake groups. */
+  function renderParts(parts) {
+    var holder = $("reveal-parts");
+    holder.textContent = "";
+    (parts || []).forEach(function (p) {
+      var plot = Q.el("div", { className: "reveal-part-plot" });
+      plot.innerHTML = p.histogramSvg; // generated SVG from our server
+      var correct = Q.el("p", { className: "reveal-part-correct" });
+      if (p.correctValue) correct.append("Correct: ", Q.el("strong", { text: p.correctValue }));
+      var groups = Q.el("ul", { className: "groups" });
+      renderGroups(groups, p.groups);
+      holder.appendChild(
+        Q.el("section", { className: "reveal-part", "data-part": p.part }, [Q.el("h3", { className: "reveal-part-title", text: p.label }), correct, plot, groups]),
       );
     });
   }
@@ -82,7 +100,7 @@
       $("join-link").setAttribute("href", s.joinUrl);
     }
     show("join-box", !!s.joinCode);
-    show("join-pending", !s.joinCode);
+    show("join-pending", !s.joinCode && s.state !== "ended");
     $("waiting-kicker").textContent = st === "draft" ? "Not started yet" : "Get ready";
 
     var reveal = s.reveal;
@@ -100,15 +118,15 @@
     }
     if (reveal) {
       $("reveal-title").textContent = s.question ? s.question.title : "";
-      $("reveal-histogram").innerHTML = reveal.histogramSvg; // generated SVG from our server
-      var correct = $("reveal-correct");
-      correct.textContent = "";
-      if (reveal.correctValue) correct.append(reveal.correctLabel + ": ", Q.el("strong", { text: reveal.correctValue }));
       $("share-correct").textContent = reveal.shareCorrect === null ? "–" : Math.round(reveal.shareCorrect * 100) + "%";
       var caption = reveal.responses + (reveal.responses === 1 ? " answer" : " answers");
-      if (reveal.histogram.offChart > 0) caption += "; " + reveal.histogram.offChart + " far from the rest not drawn";
+      var offChart = Math.max.apply(null, [0].concat(reveal.revealParts.map(function (p) { return p.histogram.offChart; })));
+      if (offChart > 0) caption += "; " + offChart + " far from the rest not drawn";
       $("reveal-caption").textContent = caption;
-      renderGroups(reveal.groups);
+      if (shownReveal !== s.index + ":" + reveal.responses) {
+        renderParts(reveal.revealParts);
+        shownReveal = s.index + ":" + reveal.responses;
+      }
     }
 
     setCount(s.responses, s.participants);
@@ -120,6 +138,20 @@
     $("next-label").textContent = s.index < 0 ? "First question" : "Next question";
     $("btn-reveal").disabled = !(st === "asking" || st === "closed");
     $("btn-end").disabled = st === "ended";
+
+    // While students answer, Reveal is the main action; otherwise Next (or Start). The main action
+    // gets the focus at each change, so Enter or a clicker's button does the expected thing.
+    var revealLeads = st === "asking" || st === "closed";
+    $("btn-reveal").classList.toggle("primary", revealLeads);
+    $("btn-next").classList.toggle("primary", !revealLeads);
+    var key = s.index + ":" + st;
+    if (shownState !== key) {
+      shownState = key;
+      var main = st === "draft" ? $("btn-start") : revealLeads ? $("btn-reveal") : $("btn-next");
+      var active = document.activeElement;
+      var typing = active && (active.tagName === "INPUT" || active.tagName === "TEXTAREA" || active.tagName === "SELECT");
+      if (main && !main.disabled && !typing) main.focus({ preventScroll: true });
+    }
   }
 
   var refresh = Q.coalesced(function () {
@@ -161,7 +193,14 @@
     var button = form.querySelector("button");
     if (button.disabled) return;
     var confirmText = form.getAttribute("data-confirm");
-    if (confirmText && !window.confirm(confirmText)) return;
+    if (action === "next" && state && (state.state === "asking" || state.state === "closed")) {
+      // N next to R on the keyboard: moving on before the reveal is usually a slip.
+      confirmText = "Skip the reveal of question " + (state.index + 1) + "? The class will not see its answers, and it is closed for good.";
+    }
+    if (confirmText && !window.confirm(confirmText)) {
+      if (action === "next" && !$("btn-reveal").disabled) $("btn-reveal").focus(); // back to the main action
+      return;
+    }
     busy = true;
     button.setAttribute("aria-busy", "true");
     message("");

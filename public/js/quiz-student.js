@@ -11,6 +11,10 @@
   };
 
   var REFETCH_SPREAD_MS = 600;
+  // A complete answer typed but not sent goes out this long before time is up (the server's
+  // clock decides: after closesAt it is refused), so "forgot to press Send" does not cost a point.
+  var AUTO_SEND_MS = 2500;
+  var autoSent = {}; // question index -> true once its typed answer was sent for the student
   var state = null;
   var renderedIndex = null; // question whose inputs are on screen
   var sending = false;
@@ -130,6 +134,23 @@
       if (f) answers[p.name] = f.value;
     });
     return answers;
+  }
+
+  /** True when some part has text in it (typed but maybe not sent). */
+  function typedSomething() {
+    var a = collect();
+    return Object.keys(a).some(function (k) {
+      return String(a[k]).trim() !== "";
+    });
+  }
+
+  /** True when every part has text in it. */
+  function typedEverything() {
+    var a = collect();
+    var names = Object.keys(a);
+    return names.length > 0 && names.every(function (k) {
+      return String(a[k]).trim() !== "";
+    });
   }
 
   function saveDraft() {
@@ -255,7 +276,10 @@
         setStatus("info", "Answer before the time runs out. Your first answer counts.");
       }
     } else if (st === "closed") {
-      setStatus(s.answer ? "ok" : "warn", s.answer ? "Time is up. Your answer was received; wait for the reveal." : "Time is up. No answer was received for this question.");
+      if (s.answer) setStatus("ok", "Time is up. Your answer was received; wait for the reveal.");
+      else if (typedEverything()) setStatus("warn", "Time is up. What you typed was not sent in time, so it does not count.");
+      else if (typedSomething()) setStatus("warn", "Time is up. What you typed was not sent (every part needs an answer), so it does not count.");
+      else setStatus("warn", "Time is up. No answer was received for this question.");
     } else if (st === "revealed") {
       setStatus(s.result && s.result.score >= 1 ? "ok" : "info", "Revealed: here is how you did.");
     } else if (st === "ended") {
@@ -360,6 +384,12 @@
     var left = state.state === "asking" ? Q.msUntil(state.closesAt) : 0;
     node.textContent = Q.formatCountdown(left);
     node.classList.toggle("urgent", left <= 10000);
+    if (state.state === "asking" && left > 0 && left <= AUTO_SEND_MS && !state.answer && !sending && !autoSent[state.index] && typedEverything()) {
+      autoSent[state.index] = true;
+      saveDraft();
+      setStatus("info", "Time is almost up: sending what you typed…");
+      send(collect());
+    }
     if (state.state === "asking" && left <= 0) {
       setEditable(false);
       if (!closingFetched) {

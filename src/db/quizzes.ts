@@ -88,7 +88,8 @@ export type QuizTransition = {
   phase: string;
   opensAt?: Date | null;
   closesAt?: Date | null;
-  joinCode?: string;
+  /** Drawn at start; null at the end (an ended quiz's code joins nothing and may be drawn again). */
+  joinCode?: string | null;
 };
 
 function isUniqueViolation(err: unknown): boolean {
@@ -450,7 +451,9 @@ export async function selectQuizScores(
     select: {
       id: true,
       title: true,
-      items: { select: { id: true, points: true } },
+      state: true,
+      currentIndex: true,
+      items: { select: { id: true, points: true, position: true } },
       participants: { select: { userId: true } },
       responses: { select: { userId: true, quizItemId: true, score: true } },
     },
@@ -462,21 +465,30 @@ export async function selectQuizScores(
     for (const p of q.participants) earned.set(p.userId, 0);
     for (const r of q.responses) earned.set(r.userId, (earned.get(r.userId) ?? 0) + r.score * (pointsOf.get(r.quizItemId) ?? 1));
     scores.set(q.id, earned);
-    return { id: q.id, title: q.title, points: q.items.reduce((s, i) => s + i.points, 0) };
+    return { id: q.id, title: q.title, points: countedItems(q).reduce((s, i) => s + i.points, 0) };
   });
   return { quizzes: columns, scores };
 }
 
-/** A student's points in one quiz so far and the quiz's total points. */
+/**
+ * The questions a quiz's points count: all of them while it runs, only those asked once it has
+ * ended (a quiz ended after 2 of 5 questions is worth 2 points, not 5).
+ */
+function countedItems<T extends { position: number }>(quiz: { state: string; currentIndex: number; items: T[] }): T[] {
+  return quiz.state === "ended" ? quiz.items.filter((i) => i.position <= quiz.currentIndex) : quiz.items;
+}
+
+/** A student's points in one quiz so far and the quiz's total points (see countedItems). */
 export async function selectQuizUserScore(db: Db, quizId: number, userId: number): Promise<{ earned: number; points: number; answered: number }> {
-  const [items, responses] = await Promise.all([
-    db.quizItem.findMany({ where: { quizId }, select: { id: true, points: true } }),
+  const [quiz, responses] = await Promise.all([
+    db.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { state: true, currentIndex: true, items: { select: { id: true, points: true, position: true } } } }),
     db.quizResponse.findMany({ where: { quizId, userId }, select: { quizItemId: true, score: true } }),
   ]);
+  const items = quiz.items;
   const pointsOf = new Map(items.map((i) => [i.id, i.points]));
   return {
     earned: responses.reduce((s, r) => s + r.score * (pointsOf.get(r.quizItemId) ?? 1), 0),
-    points: items.reduce((s, i) => s + i.points, 0),
+    points: countedItems(quiz).reduce((s, i) => s + i.points, 0),
     answered: responses.length,
   };
 }

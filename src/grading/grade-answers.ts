@@ -7,7 +7,20 @@ import { matchPermutation } from "./permutation";
  * of the same length k (a vector of k numbers, or a k x d matrix) and are graded up to one common
  * reordering of the components.
  */
-export type PartSpec = { name: string; label: string; shape: Shape; weight?: number; permutationGroup?: string };
+export type PartSpec = {
+  name: string;
+  label: string;
+  shape: Shape;
+  weight?: number;
+  permutationGroup?: string;
+  /**
+   * The exercise's own tolerance for this part, when the defaults cannot separate right from wrong
+   * (a key near 0, an estimate within 1% of the value the data were drawn from). An item's explicit
+   * rtol/atol still wins.
+   */
+  rtol?: number;
+  atol?: number;
+};
 /** A known wrong answer: the value(s) it produces per part and what went wrong. */
 export type Mistake = { id: string; message: string; answers: Partial<Record<string, Value>> };
 export type PartResult = { name: string; correct: boolean; feedback: string; mistake?: string };
@@ -64,9 +77,11 @@ function component(value: Value, i: number): Value | undefined {
  * @example gradeAnswers({ parts, key: { mean: 2 }, answers: { mean: 2.001 } }).score // 1
  */
 export function gradeAnswers(input: GradeInput): GradeOutput {
-  const rtol = input.rtol ?? DEFAULT_RTOL;
-  const atol = input.atol ?? DEFAULT_ATOL;
-  if (!(rtol >= 0) || !(atol >= 0)) throw new Error(`gradeAnswers: rtol and atol must be >= 0 (got ${rtol}, ${atol})`);
+  const tolOf = (part: PartSpec) => partTolerance(part, input);
+  for (const part of input.parts) {
+    const { rtol, atol } = tolOf(part);
+    if (!(rtol >= 0) || !(atol >= 0)) throw new Error(`gradeAnswers: rtol and atol must be >= 0 (got ${rtol}, ${atol})`);
+  }
   const mistakes = input.mistakes ?? [];
   const weights = new Map<string, number>();
   for (const part of input.parts) {
@@ -96,6 +111,7 @@ export function gradeAnswers(input: GradeInput): GradeOutput {
     const close: boolean[][][] = [];
     const error: number[][][] = [];
     for (const m of members) {
+      const { rtol, atol } = tolOf(m);
       const key = own(input.key, m.name)!;
       const ans = own(input.answers, m.name);
       const usable = ans !== undefined && leadingLength(ans) === k;
@@ -131,6 +147,7 @@ export function gradeAnswers(input: GradeInput): GradeOutput {
   let total = 0;
   let earned = 0;
   for (const part of input.parts) {
+    const { rtol, atol } = tolOf(part);
     const w = weights.get(part.name)!;
     total += w;
     const key = own(input.key, part.name)!;
@@ -158,6 +175,11 @@ export function gradeAnswers(input: GradeInput): GradeOutput {
   }
   const score = total > 0 ? earned / total : 0;
   return permutation ? { parts: results, score, permutation } : { parts: results, score };
+}
+
+/** A part's tolerance: the item's explicit one, else the part's own, else the defaults. */
+export function partTolerance(part: PartSpec, tol: { rtol?: number; atol?: number } = {}): { rtol: number; atol: number } {
+  return { rtol: tol.rtol ?? part.rtol ?? DEFAULT_RTOL, atol: tol.atol ?? part.atol ?? DEFAULT_ATOL };
 }
 
 function sameShape(a: Value, b: Value): boolean {

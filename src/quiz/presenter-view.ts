@@ -39,15 +39,23 @@ export function presenterView(state: PresenterState) {
     canNext: (s === "waiting" || s === "asking" || s === "closed" || s === "revealed") && hasNext,
     canReveal: s === "asking" || s === "closed",
     canEnd: s !== "ended",
+    // While students answer, Reveal is the main action (N would skip the reveal; the page asks first).
+    revealLeads: s === "asking" || s === "closed",
     nextLabel: state.index < 0 ? "First question" : "Next question",
     sharePercent: reveal && reveal.shareCorrect !== null ? `${Math.round(reveal.shareCorrect * 100)}%` : "–",
-    revealCaption: reveal ? revealCaption(reveal.responses, reveal.histogram.offChart) : "",
+    revealCaption: reveal ? revealCaption(reveal.responses, Math.max(0, ...reveal.revealParts.map((p) => p.histogram.offChart))) : "",
+    revealParts: (reveal?.revealParts ?? []).map((p) => ({ ...p, groups: shownGroups(p.groups) })),
     summary: (state.summary ?? []).map((q) => ({
       ...q,
       number: q.index + 1,
       share: q.shareCorrect === null ? "–" : `${Math.round(q.shareCorrect * 100)}%`,
     })),
   };
+}
+
+/** The groups worth a line on the projector: Correct always, others when someone is in them. */
+export function shownGroups<G extends { kind: string; count: number }>(groups: G[]): G[] {
+  return groups.filter((g) => g.kind === "correct" || g.count > 0);
 }
 
 export function revealCaption(responses: number, offChart: number): string {

@@ -1,7 +1,7 @@
 /**
- * Per-question statistics of a live quiz: the histogram of the class's numeric answers (first
- * part; its first entry for a vector or matrix), answers grouped by diagnosed mistake, and the
- * share correct. Pure: stored responses in, numbers out.
+ * Per-question statistics of a live quiz: the histogram of the class's numeric answers (per part;
+ * its first entry for a vector or matrix), answers grouped by diagnosed mistake, and the share
+ * correct, for the whole answer and for each part. Pure: stored responses in, numbers out.
  */
 import type { Shape } from "../grading";
 
@@ -31,6 +31,17 @@ export type HistogramData = {
 
 export type AnswerGroup = { kind: "correct" | "mistake" | "other" | "unreadable"; label: string; count: number };
 
+/** One answer part across the class: its own histogram, correct count and mistake groups. */
+export type PartStats = {
+  part: string;
+  label: string;
+  /** Answers with this part right (0..responses). */
+  correct: number;
+  shareCorrect: number | null;
+  histogram: HistogramData;
+  groups: AnswerGroup[];
+};
+
 export type QuestionStats = {
   responses: number;
   correct: number;
@@ -38,6 +49,8 @@ export type QuestionStats = {
   shareCorrect: number | null;
   histogram: HistogramData;
   groups: AnswerGroup[];
+  /** Every answer part, in order (a class can get the mean right and the variance wrong). */
+  parts: PartStats[];
 };
 
 /** The first entry of a scalar, vector or matrix value (NaN when the value has none). */
@@ -80,36 +93,18 @@ export function trimOutliers(values: number[], correct: number | null): { kept: 
 }
 
 /**
- * Statistics of one question. `firstPart` is the exercise's first answer part; `personal` says
- * whether every student had their own data (then the histogram shows errors against each key).
+ * Statistics of one question. `allParts` are the exercise's answer parts (the top-level histogram
+ * is the first one's; `parts` has each); `personal` says whether every student had their own data
+ * (then histograms show errors against each key).
  */
 export function questionStats(
   responses: ResponseForStats[],
-  firstPart: { name: string; label: string; shape?: Shape },
+  allParts: { name: string; label: string; shape?: Shape }[],
   personal: boolean,
   unreadable: number,
 ): QuestionStats {
-  const raw: number[] = [];
-  for (const r of responses) {
-    const answer = firstEntry(r.parsed[firstPart.name]);
-    if (!Number.isFinite(answer)) continue;
-    if (personal) {
-      const key = firstEntry(r.key[firstPart.name]);
-      if (Number.isFinite(key)) raw.push(answer - key);
-    } else raw.push(answer);
-  }
-  const sharedKey = !personal && responses.length > 0 ? firstEntry(responses[0]!.key[firstPart.name]) : NaN;
-  const correct = personal ? 0 : Number.isFinite(sharedKey) ? sharedKey : null;
-  const { kept, dropped } = trimOutliers(raw, correct);
-  const entry = entryLabel(firstPart.label, firstPart.shape);
-  const histogram: HistogramData = {
-    part: firstPart.name,
-    axisLabel: personal ? `error in ${entry} (answer − own correct value)` : entry,
-    mode: personal ? "error" : "value",
-    correct,
-    values: kept,
-    offChart: dropped,
-  };
+  const firstPart = allParts[0]!;
+  const histogram = partHistogram(responses, firstPart, personal);
 
   const byMistake = new Map<string, { label: string; count: number }>();
   let correctCount = 0;
@@ -137,5 +132,58 @@ export function questionStats(
     shareCorrect: responses.length ? correctCount / responses.length : null,
     histogram,
     groups,
+    parts: allParts.map((p) => partStats(responses, p, personal)),
+  };
+}
+
+/** One part across the class: right, each diagnosed mistake, other wrong (unanswered parts count as wrong). */
+export function partStats(responses: ResponseForStats[], part: { name: string; label: string; shape?: Shape }, personal: boolean): PartStats {
+  const byMistake = new Map<string, { label: string; count: number }>();
+  let correct = 0;
+  let other = 0;
+  for (const r of responses) {
+    const result = r.results.find((p) => p.name === part.name);
+    if (result?.correct) correct++;
+    else if (result?.mistake) {
+      const group = byMistake.get(result.mistake) ?? { label: result.feedback, count: 0 };
+      group.count++;
+      byMistake.set(result.mistake, group);
+    } else other++;
+  }
+  const groups: AnswerGroup[] = [{ kind: "correct", label: "Correct", count: correct }];
+  for (const { label, count } of [...byMistake.values()].sort((a, b) => b.count - a.count)) groups.push({ kind: "mistake", label, count });
+  groups.push({ kind: "other", label: "Other wrong", count: other });
+  return {
+    part: part.name,
+    label: part.label,
+    correct,
+    shareCorrect: responses.length ? correct / responses.length : null,
+    histogram: partHistogram(responses, part, personal),
+    groups,
+  };
+}
+
+/** The histogram of one part's answers (its first entry): values, or errors against each student's key. */
+function partHistogram(responses: ResponseForStats[], firstPart: { name: string; label: string; shape?: Shape }, personal: boolean): HistogramData {
+  const raw: number[] = [];
+  for (const r of responses) {
+    const answer = firstEntry(r.parsed[firstPart.name]);
+    if (!Number.isFinite(answer)) continue;
+    if (personal) {
+      const key = firstEntry(r.key[firstPart.name]);
+      if (Number.isFinite(key)) raw.push(answer - key);
+    } else raw.push(answer);
+  }
+  const sharedKey = !personal && responses.length > 0 ? firstEntry(responses[0]!.key[firstPart.name]) : NaN;
+  const correct = personal ? 0 : Number.isFinite(sharedKey) ? sharedKey : null;
+  const { kept, dropped } = trimOutliers(raw, correct);
+  const entry = entryLabel(firstPart.label, firstPart.shape);
+  return {
+    part: firstPart.name,
+    axisLabel: personal ? `error in ${entry} (answer − own correct value)` : entry,
+    mode: personal ? "error" : "value",
+    correct,
+    values: kept,
+    offChart: dropped,
   };
 }

@@ -33,7 +33,7 @@ import { cacheFor, type QuizCache } from "./cache";
 import { hubFor, sseMessage, type Audience, type QuizHub } from "./event-hub";
 import { resolveQuizParams } from "./defaults";
 import { joinUrl, qrSvg } from "./qr";
-import { questionStats, type AnswerGroup, type HistogramData } from "./results";
+import { questionStats, type AnswerGroup, type HistogramData, type PartStats } from "./results";
 import { answerRefusal, planAction, quizView, type QuizAction, type QuizView } from "./state";
 import { newSeed, precreatePersonalVariants, presenterQuestion, renderStored, toNewVariant, toVariantRecord, variantForStudent } from "./variants";
 
@@ -93,7 +93,8 @@ export type CreateQuizInput = {
 
 /**
  * Creates a quiz. Parameters left out get quiz-sized defaults (small n, d and k at their minimum).
- * With shared data, each question's one variant is drawn now. Bad exercise or parameter: 400
+ * With shared data, each question's one variant is drawn now (createVariant draws data that separate
+ * every known mistake from the key, so the histogram never counts a mistake as correct). Bad exercise or parameter: 400
  * naming the item.
  */
 export async function createQuiz(db: Db, courseId: number, input: CreateQuizInput): Promise<{ id: number }> {
@@ -209,6 +210,8 @@ export async function runAction(deps: QuizDeps, quiz: QuizRecord, action: QuizAc
     if (!plan.ok) throw new HttpError(409, plan.message);
     const to: QuizTransition = { ...plan.update };
     if (action === "start" && !quiz.joinCode) to.joinCode = drawJoinCode(6);
+    // An ended quiz's code must not keep working (or showing): it joins nothing and is free again.
+    if (action === "end") to.joinCode = null;
     const outcome = await updateQuizTransition(deps.db, quiz.id, quiz, to);
     if (outcome === "code-taken") continue;
     if (outcome === "stale") throw new HttpError(409, "the quiz changed meanwhile (another window?): reload and try again");
@@ -398,14 +401,15 @@ export type QuestionResults = {
   shareCorrect: number | null;
   histogram: HistogramData;
   groups: AnswerGroup[];
+  /** Each answer part: its histogram, correct count and mistake groups. */
+  parts: PartStats[];
 };
 
 export async function questionResults(deps: QuizDeps, quiz: QuizRecord, index: number): Promise<QuestionResults> {
   const item = quiz.items[index]!;
   const question = await presenterQuestion(deps.cache, quiz.sharedData, item);
-  const first = question.parts[0]!;
   const responses = await selectQuizItemResponses(deps.db, item.id);
-  const stats = questionStats(responses, first, !quiz.sharedData, deps.hub.unreadableCount(item.id));
+  const stats = questionStats(responses, question.parts, !quiz.sharedData, deps.hub.unreadableCount(item.id));
   return {
     index,
     exercise: item.exercise,
@@ -433,6 +437,24 @@ export function histogramFor(h: HistogramData, title: string): string {
   return histogramSvg(h.values, { title, xLabel: h.axisLabel, marker, width: 560, height: 400 });
 }
 
+/**
+ * A part's histogram for the projector: a small viewBox (so its 12-unit labels scale up to 24 px
+ * and more on a 1920-wide screen) and no title inside (the panel's heading names the part).
+ */
+export function projectorHistogram(h: HistogramData): string {
+  const marker = h.correct === null ? undefined : { value: h.correct, label: h.mode === "value" ? "correct" : "correct (0)" };
+  return histogramSvg(h.values, { title: "", xLabel: h.mode === "value" ? "answer" : "answer − own correct value", marker, width: 330, height: 210 });
+}
+
+/** A key value as the projector prints it: 4 significant digits; vectors "a, b"; matrix rows "; "-separated. */
+function formatValue(v: Value): string {
+  if (typeof v === "number") return formatNumber(v);
+  return (v as (number | number[])[]).map((x) => (Array.isArray(x) ? x.map((y) => formatNumber(y)).join(", ") : formatNumber(x))).join(Array.isArray(v[0]) ? "; " : ", ");
+}
+
+/** A part as the reveal shows it: its histogram, correct value (shared data) and mistake groups. */
+export type RevealPart = PartStats & { histogramSvg: string; correctValue: string | null };
+
 // ---------------------------------------------------------------------------------------------
 // The presenter.
 
@@ -444,7 +466,7 @@ export type PresenterState = QuizStatus & {
   participants: number;
   responses: number;
   question: { exercise: string; title: string; html: string } | null;
-  reveal: (QuestionResults & { histogramSvg: string; correctLabel: string; correctValue: string | null }) | null;
+  reveal: (QuestionResults & { histogramSvg: string; correctLabel: string; correctValue: string | null; revealParts: RevealPart[] }) | null;
   /** When the quiz has ended: each asked question's answers and share correct. */
   summary: { index: number; title: string; responses: number; shareCorrect: number | null }[] | null;
 };
@@ -461,8 +483,15 @@ export async function presenterState(deps: QuizDeps, quiz: QuizRecord, origin: s
     question = { exercise: item.exercise, title: exerciseTitle(item.exercise), html: q.html };
     if (quiz.phase === "revealed") {
       const r = await questionResults(deps, quiz, quiz.currentIndex);
+      const shared = quiz.sharedData ? await deps.cache.sharedVariant(item.id) : null;
+      const key = (shared?.key ?? {}) as Record<string, Value>;
       reveal = {
         ...r,
+        revealParts: r.parts.map((p) => ({
+          ...p,
+          histogramSvg: projectorHistogram(p.histogram),
+          correctValue: key[p.part] !== undefined ? formatValue(key[p.part]!) : null,
+        })),
         histogramSvg: histogramFor(r.histogram, `Class answers: ${r.histogram.axisLabel}`),
         correctLabel: `Correct ${lowerFirst(r.histogram.axisLabel)}`,
         correctValue: r.histogram.mode === "value" && r.histogram.correct !== null ? formatNumber(r.histogram.correct) : null,

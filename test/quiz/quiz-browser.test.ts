@@ -138,13 +138,14 @@ test("presenter and two phones: join by code, answer, reveal with histogram and 
 
   // Reveal: histogram with the correct value, counts per diagnosed mistake, share correct.
   await presenter.keyboard.press("r");
-  await presenter.waitForSelector("#stage-reveal:not([hidden]) #reveal-histogram svg.likely-histogram");
-  const bars = await presenter.locator("#reveal-histogram rect.bar").evaluateAll((rs) => rs.reduce((s, r) => s + Number(r.getAttribute("data-count")), 0));
+  await presenter.waitForSelector("#stage-reveal:not([hidden]) .reveal-part svg.likely-histogram");
+  const variancePanel = presenter.locator('.reveal-part[data-part="variance"]');
+  const bars = await variancePanel.locator("rect.bar").evaluateAll((rs) => rs.reduce((s, r) => s + Number(r.getAttribute("data-count")), 0));
   expect(bars).toBe(2);
   expect(await presenter.textContent("#share-correct")).toBe("50%");
-  const groups = await presenter.locator("#reveal-groups li").allTextContents();
+  const groups = await variancePanel.locator(".groups li").allTextContents();
   expect(groups.map((g) => g.replace(/\s+/g, " ").trim())).toEqual(["1 Correct", `1 ${mistake.message}`]);
-  expect(await presenter.textContent("#reveal-correct")).toMatch(/^Correct .*: \S+/);
+  expect(await variancePanel.locator(".reveal-part-correct").textContent()).toMatch(/^Correct: \S+/);
   await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-reveal-1920.png") });
   await presenter.setViewportSize({ width: 1280, height: 720 });
   await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-reveal-1280.png") });
@@ -164,8 +165,9 @@ test("presenter and two phones: join by code, answer, reveal with histogram and 
     expect.stringMatching(/^1\. .* 2 50%$/),
   ]);
   await presenter.screenshot({ path: path.join(SCREENS, "quiz-presenter-ended-1280.png") });
-  await right.waitForSelector("#summary:not([hidden]) .summary-score:has-text('1 of 2')");
-  await wrong.waitForSelector("#summary:not([hidden]) .summary-score:has-text('0.5 of 2')");
+  // Ended after question 1 of 2: the quiz is worth the 1 question asked.
+  await right.waitForSelector("#summary:not([hidden]) .summary-score:has-text('1 of 1')");
+  await wrong.waitForSelector("#summary:not([hidden]) .summary-score:has-text('0.5 of 1')");
   await wrong.screenshot({ path: path.join(SCREENS, "quiz-phone-ended-390.png") });
 
   // The results page and the course's quiz list (instructor, laptop size).

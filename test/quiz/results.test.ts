@@ -25,13 +25,16 @@ test("first entry of scalars, vectors and matrices, and axis labels", () => {
 test("shared data: histogram of answers around the key, groups by diagnosed mistake", () => {
   const stats = questionStats(
     [
-      response(2, [part(true), part(true)]),
-      response(2.001, [part(true), part(true)]),
+      response(2, [part(true), { ...part(true), name: "variance" }]),
+      response(2.001, [part(true), { ...part(true), name: "variance" }]),
       response(2, [part(true), { ...part(false, nMinus1), name: "variance" }]),
       response(2, [part(true), { ...part(false, nMinus1), name: "variance" }]),
-      response(7, [part(false), part(false)]),
+      response(7, [part(false), { ...part(false), name: "variance" }]),
     ],
-    { name: "mean", label: "Mean μ", shape: { kind: "scalar" } },
+    [
+      { name: "mean", label: "Mean μ", shape: { kind: "scalar" } },
+      { name: "variance", label: "Variance σ²", shape: { kind: "scalar" } },
+    ],
     false,
     3,
   );
@@ -44,12 +47,22 @@ test("shared data: histogram of answers around the key, groups by diagnosed mist
     { kind: "other", label: "Other wrong", count: 1 },
     { kind: "unreadable", label: "Unreadable (not stored)", count: 3 },
   ]);
+  // Per part: the mean was right 4 times, the variance twice, with the n − 1 mistake twice.
+  expect(stats.parts.map((p) => [p.part, p.correct])).toEqual([
+    ["mean", 4],
+    ["variance", 2],
+  ]);
+  expect(stats.parts[1]!.groups).toEqual([
+    { kind: "correct", label: "Correct", count: 2 },
+    { kind: "mistake", label: "You divided by n − 1.", count: 2 },
+    { kind: "other", label: "Other wrong", count: 1 },
+  ]);
 });
 
 test("personal data: the histogram shows each answer's error against its own key", () => {
   const stats = questionStats(
     [response([1.5, 0], [part(true)], { mean: [1.5, 0] }), response([4, 1], [part(false)], { mean: [3, 1] })],
-    { name: "mean", label: "Mean vector", shape: { kind: "vector", length: 2 } },
+    [{ name: "mean", label: "Mean vector", shape: { kind: "vector", length: 2 } }],
     true,
     0,
   );
@@ -63,6 +76,6 @@ test("one wild answer does not squash the axis", () => {
   expect(dropped).toBe(1);
   expect(kept).toHaveLength(6);
   expect(trimOutliers([1, 2, 3], null)).toEqual({ kept: [1, 2, 3], dropped: 0 });
-  const none = questionStats([], { name: "mean", label: "Mean" }, false, 0);
+  const none = questionStats([], [{ name: "mean", label: "Mean" }], false, 0);
   expect(none).toMatchObject({ responses: 0, correct: 0, shareCorrect: null, histogram: { values: [], correct: null } });
 });

@@ -25,7 +25,7 @@ import {
   studentCurrent,
   submitAnswer,
 } from "../../quiz/service";
-import { presenterView } from "../../quiz/presenter-view";
+import { presenterView, shownGroups } from "../../quiz/presenter-view";
 import type { QuizAction } from "../../quiz/state";
 import { formatNumber } from "../../render";
 import { requireCourseRole } from "../access";
@@ -148,7 +148,7 @@ export function quizPages(db: Db, config: Config): Router {
       title: "Live quizzes",
       styles: [QUIZ_CSS],
       course,
-      quizzes: quizzes.map((q) => ({ ...q, stateLabel: STATE_LABELS[q.state] ?? q.state, running: q.state === "open" })),
+      quizzes: quizzes.map((q) => ({ ...q, stateLabel: STATE_LABELS[q.state] ?? q.state, running: q.state === "open", ended: q.state === "ended" })),
       form: {
         ...form,
         shared: form.data !== "personal",
@@ -237,14 +237,19 @@ export function quizPages(db: Db, config: Config): Router {
       styles: [QUIZ_CSS],
       quiz,
       course,
+      ended: quiz.state === "ended",
       participants: participants.length,
       questions: results.questions.map((q) => ({
         ...q,
         number: q.index + 1,
         sharePercent: q.shareCorrect === null ? "–" : `${Math.round(q.shareCorrect * 100)}%`,
-        histogramSvg: q.responses > 0 ? histogramFor(q.histogram, `Answers: ${q.histogram.axisLabel}`) : "",
-        correctText: q.histogram.correct !== null && q.histogram.mode === "value" ? formatNumber(q.histogram.correct) : null,
-        groups: q.groups.filter((g) => g.count > 0 || g.kind === "correct"),
+        // Every answer part, each with its histogram and mistake groups (not only the first part).
+        parts: q.parts.map((p) => ({
+          ...p,
+          histogramSvg: q.responses > 0 ? histogramFor(p.histogram, `Answers: ${p.histogram.axisLabel}`) : "",
+          correctText: p.histogram.correct !== null && p.histogram.mode === "value" ? formatNumber(p.histogram.correct) : null,
+          groups: shownGroups(p.groups),
+        })),
         rows: rows.filter((r) => r.index === q.index).map((r) => ({ ...r, ok: r.correct === "yes" })),
       })),
     });
