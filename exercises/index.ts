@@ -230,14 +230,14 @@ function computeMistakes(v: VariantRecord, tol: { rtol?: number; atol?: number }
  * 6 make "the fraction of zeros" equal θ̂). Mistakes that do not apply to the data (non-finite) are
  * not listed. [] when the data separate every mistake.
  */
-export function mistakesMatchingKey(v: VariantRecord, tol: { rtol?: number; atol?: number } = {}): { id: string; part: string }[] {
+export function mistakesMatchingKey(v: VariantRecord, tol: { rtol?: number; atol?: number } = {}, compare = gradedAs): { id: string; part: string }[] {
   const ex = requireExercise(v.slug);
   const parts = variantParts(v);
   const out: { id: string; part: string }[] = [];
   for (const m of ex.mistakes(v.data, v.params, v.key)) {
     for (const [part, value] of Object.entries(m.answers)) {
       const key = v.key[part];
-      if (value !== undefined && key !== undefined && gradedAs(parts.find((p) => p.name === part), tol)(value, key)) out.push({ id: m.id, part });
+      if (value !== undefined && key !== undefined && compare(parts.find((p) => p.name === part), tol)(value, key)) out.push({ id: m.id, part });
     }
   }
   return out;
@@ -282,9 +282,30 @@ export function givenValuesMatchingKey(v: VariantRecord, tol: { rtol?: number; a
 /** How many data sets createVariant draws, at most, looking for one that separates right from wrong. */
 export const SEPARATING_ATTEMPTS = 40;
 
-/** How many known mistakes and given values this variant cannot tell from its key (0 is the goal). */
+/**
+ * How ambiguous a variant is (0 is the goal): above all, known mistakes and given values that score
+ * as right; then mistakes the grader cannot name (too near the key or another mistake, where
+ * computeMistakes drops them), so a student making one is told only "not within tolerance".
+ */
 function ambiguities(v: VariantRecord): number {
-  return mistakesMatchingKey(v).length + givenValuesMatchingKey(v).length;
+  return 1000 * (mistakesMatchingKey(v).length + givenValuesMatchingKey(v).length) + unnamedMistakes(v);
+}
+
+/** Parts of known mistakes (finite, not the key itself) that the grader will not name for this variant. */
+function unnamedMistakes(v: VariantRecord): number {
+  const named = variantMistakes(v);
+  let n = 0;
+  for (const m of requireExercise(v.slug).mistakes(v.data, v.params, v.key)) {
+    for (const [part, value] of Object.entries(m.answers)) {
+      if (value === undefined || !isFiniteValue(value) || JSON.stringify(value) === JSON.stringify(v.key[part])) continue;
+      if (!named.some((k) => k.id === m.id && k.answers[part] !== undefined)) n++;
+    }
+  }
+  return n;
+}
+
+function isFiniteValue(value: Value): boolean {
+  return (Array.isArray(value) ? value.flat(2) : [value]).every((x) => typeof x === "number" && Number.isFinite(x));
 }
 
 /**
