@@ -8,7 +8,8 @@
  * Options: --students N (300), --spread S (seconds over which answers arrive, 4), --sync FULL|NORMAL
  * (SQLite synchronous, FULL = the default of a real server), --personal (one variant per student
  * instead of shared data: each phone fetches its own question), --json (figures as JSON),
- * --burst (a true burst instead of the spread, see below), --window MS (burst window, 190).
+ * --burst (a true burst instead of the spread, see below), --window MS (burst window, 190),
+ * --profile (with --burst: where the server thread's CPU time went during Likely's burst).
  *
  * --burst needs wrk on the PATH (Debian/Ubuntu: `sudo apt-get install wrk`; it says so if missing).
  * Each student prepares their answer when the question arrives on their stream, then wrk sends all
@@ -42,7 +43,9 @@ import { countQuizResponses, selectOptionalQuiz } from "../src/db/quizzes";
 import { projectRoot } from "../src/paths";
 import { start } from "../src/server";
 import { formatBurst, requireWrk, runBurst, type BurstFigures } from "./lib/burst";
+import { summarizeProfile, type ProfileSummary } from "./lib/profile";
 import { startServerProcess } from "./lib/server-process";
+import { Session } from "node:inspector/promises";
 
 const BARE_JS = path.join(projectRoot, "dist", "bench", "lib", "bare-express.js");
 
@@ -430,7 +433,7 @@ async function main(): Promise<void> {
       const worker = new Worker(__filename, { workerData: { url, students, spreadSeconds, personal, burst } satisfies ClientInput });
       worker.on("message", (m: ClientMessage) => {
         if (m.kind === "result") return resolve(m.result);
-        runBursts(url, m, windowMs, workDir).then((b) => {
+        runBursts(url, m, windowMs, workDir, process.argv.includes("--profile")).then((b) => {
           bursts = b;
           worker.postMessage({ kind: "burst-done", acknowledged: b.likely.statuses["201"] ?? 0 } satisfies BurstDone);
         }, reject);
@@ -447,18 +450,34 @@ async function main(): Promise<void> {
   }
 }
 
-type Bursts = { likely: BurstFigures; bare: BurstFigures };
+type Bursts = { likely: BurstFigures; bare: BurstFigures; profile?: ProfileSummary };
 
 /**
  * The same burst twice, by wrk: the prepared answers to Likely's answer endpoint (the question is
  * open), then the same bodies and tokens to a bare Express 5 JSON endpoint in its own process.
  */
-async function runBursts(url: string, ready: BurstReady, windowMs: number, workDir: string): Promise<Bursts> {
+async function runBursts(url: string, ready: BurstReady, windowMs: number, workDir: string, profile: boolean): Promise<Bursts> {
+  // --profile: the server's thread (this one) sampled by V8 during Likely's burst only.
+  const session = profile ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.setSamplingInterval", { interval: 200 });
+    await session.post("Profiler.start");
+  }
   const likely = await runBurst("Likely POST /api/v1/quizzes/:id/answers", { url, path: `/api/v1/quizzes/${ready.quizId}/answers`, requests: ready.requests, windowMs, workDir });
+  let summary: ProfileSummary | undefined;
+  if (session) {
+    const { profile: cpu } = await session.post("Profiler.stop");
+    session.disconnect();
+    const file = path.join(workDir, "burst.cpuprofile");
+    fs.writeFileSync(file, JSON.stringify(cpu));
+    summary = summarizeProfile(file);
+  }
   const bareServer = await startServerProcess({ env: {}, script: BARE_JS, ready: /bare express listening on (http:\/\/\S+)/ });
   try {
     const bare = await runBurst("bare Express 5 POST /echo", { url: bareServer.url, path: "/echo", requests: ready.requests, windowMs, workDir });
-    return { likely, bare };
+    return { likely, bare, profile: summary };
   } finally {
     await bareServer.kill("SIGTERM");
   }
@@ -528,6 +547,12 @@ function report(r: ClientResult, stored: number, o: { students: number; spreadSe
       console.log(`    ${formatBurst(bare)}`);
       const ratio = likely.latencyMs.p99 / bare.latencyMs.p99;
       console.log(`  p99 ratio Likely / bare Express: ${ratio.toFixed(2)} (target <= 2: ${ratio <= 2 ? "met" : "NOT met"})`);
+      const prof = o.bursts.profile;
+      if (prof) {
+        console.log(`  CPU profile of the server thread during Likely's burst (busy ${prof.busyMs.toFixed(0)} ms of ${prof.totalMs.toFixed(0)} ms; self time):`);
+        for (const row of prof.rows) console.log(`    ${row.category.padEnd(46)} ${(100 * row.share).toFixed(1).padStart(5)} %`);
+        for (const t of prof.top.slice(0, 12)) console.log(`    ${(100 * t.share).toFixed(1).padStart(5)} %  ${t.name}`);
+      }
     } else {
       console.log(`  answer latency: p50 ${f(a.latencyMs.p50)} ms, p95 ${f(a.latencyMs.p95)} ms, p99 ${f(a.latencyMs.p99)} ms, max ${f(a.latencyMs.max)} ms over ${f(a.windowSeconds)} s (${f(a.ratePerSecond)}/s)`);
       console.log(`  target p99 < ${TARGET_P99_MS} ms: ${a.latencyMs.p99 < TARGET_P99_MS ? "met" : "NOT met"}`);
