@@ -465,7 +465,7 @@ async function runBursts(url: string, ready: BurstReady, windowMs: number, workD
     await session.post("Profiler.setSamplingInterval", { interval: 200 });
     await session.post("Profiler.start");
   }
-  const likely = await runBurst("Likely POST /api/v1/quizzes/:id/answers", { url, path: `/api/v1/quizzes/${ready.quizId}/answers`, requests: ready.requests, windowMs, workDir });
+  const likely = await runBurst("Likely POST /api/v1/quizzes/:id/answers", { url, path: `/api/v1/quizzes/${ready.quizId}/answers`, requests: ready.requests, windowMs, workDir, serverPid: process.pid });
   let summary: ProfileSummary | undefined;
   if (session) {
     const { profile: cpu } = await session.post("Profiler.stop");
@@ -476,7 +476,7 @@ async function runBursts(url: string, ready: BurstReady, windowMs: number, workD
   }
   const bareServer = await startServerProcess({ env: {}, script: BARE_JS, ready: /bare express listening on (http:\/\/\S+)/ });
   try {
-    const bare = await runBurst("bare Express 5 POST /echo", { url: bareServer.url, path: "/echo", requests: ready.requests, windowMs, workDir });
+    const bare = await runBurst("bare Express 5 POST /echo", { url: bareServer.url, path: "/echo", requests: ready.requests, windowMs, workDir, serverPid: bareServer.pid });
     return { likely, bare, profile: summary };
   } finally {
     await bareServer.kill("SIGTERM");

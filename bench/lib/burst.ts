@@ -24,7 +24,20 @@ export type BurstFigures = {
   late: number;
   latencyMs: { min: number; p50: number; p90: number; p95: number; p99: number; max: number; mean: number };
   loadAverage: [number, number, number];
+  /** CPU time (user + system) the server process used from wrk's start to its end; null off Linux. */
+  serverCpuMs: number | null;
 };
+
+/** CPU time used so far by a process, from /proc (Linux), in ms; null where there is no /proc. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
 
 /** The path of wrk, or an error that says how to install it. */
 export function requireWrk(): string {
@@ -46,6 +59,8 @@ export type BurstSpec = {
   windowMs: number;
   /** Time for wrk to start its threads and open every connection before the window opens. */
   leadMs?: number;
+  /** The server's process id, to report the CPU time it spent on the burst. */
+  serverPid?: number;
   workDir: string;
 };
 
@@ -61,6 +76,7 @@ export async function runBurst(label: string, spec: BurstSpec): Promise<BurstFig
   // wrk runs for its whole -d; threads stop after their one response, so -d only caps a stuck run.
   const seconds = Math.ceil((lead + spec.windowMs) / 1000) + 6;
   const args = ["-t", String(n), "-c", String(n), "-d", `${seconds}s`, "--timeout", "30s", "-s", BURST_LUA, spec.url, "--", file, spec.path, String(start), String(spec.windowMs)];
+  const cpuBefore = spec.serverPid ? processCpuMs(spec.serverPid) : null;
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn(wrk, args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -69,6 +85,7 @@ export async function runBurst(label: string, spec: BurstSpec): Promise<BurstFig
     child.once("error", reject);
     child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`wrk exited with ${code}:\n${out}`))));
   });
+  const cpuAfter = spec.serverPid ? processCpuMs(spec.serverPid) : null;
   fs.rmSync(file, { force: true });
   const line = /^BURST (\{.*\})$/m.exec(output);
   if (!line) throw new Error(`wrk printed no BURST line:\n${output}`);
@@ -85,11 +102,12 @@ export async function runBurst(label: string, spec: BurstSpec): Promise<BurstFig
     late: raw.late,
     latencyMs: { min: ms(l.min!), p50: ms(l.p50!), p90: ms(l.p90!), p95: ms(l.p95!), p99: ms(l.p99!), max: ms(l.max!), mean: ms(l.mean!) },
     loadAverage: os.loadavg() as [number, number, number],
+    serverCpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
   };
 }
 
 export function formatBurst(f: BurstFigures): string {
   const l = f.latencyMs;
   const errors = f.errors.connect + f.errors.read + f.errors.write + f.errors.timeout;
-  return `${f.label.padEnd(40)} ${f.answered}/${f.requests} answered ${JSON.stringify(f.statuses)}, sent within ${f.sendWindowMs.toFixed(0)} ms; p50 ${l.p50} ms, p90 ${l.p90} ms, p99 ${l.p99} ms, max ${l.max} ms; socket errors ${errors}; load average ${f.loadAverage[0].toFixed(2)}`;
+  return `${f.label.padEnd(40)} ${f.answered}/${f.requests} answered ${JSON.stringify(f.statuses)}, sent within ${f.sendWindowMs.toFixed(0)} ms; p50 ${l.p50} ms, p90 ${l.p90} ms, p99 ${l.p99} ms, max ${l.max} ms; socket errors ${errors}; server CPU ${f.serverCpuMs ?? "n/a"} ms; load average ${f.loadAverage[0].toFixed(2)}`;
 }

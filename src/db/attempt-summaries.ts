@@ -1,5 +1,5 @@
-import type { Database, Statement } from "better-sqlite3";
-import { sqliteConnection, type Db } from "./client";
+import type { Db } from "./client";
+import { directStatement } from "./direct-statement";
 
 /** A variant's attempts in three numbers, read without reading its history. */
 export type AttemptSummary = {
@@ -21,8 +21,6 @@ const SUMMARY_SQL = `SELECT
   (SELECT MAX(score) FROM Submission WHERE variantId = @id) AS best,
   (SELECT score FROM Submission WHERE variantId = @id ORDER BY attempt DESC LIMIT 1) AS last`;
 
-const statements = new WeakMap<Database, Statement>();
-
 /**
  * Attempts used, best and last score per variant id (variants without submissions are absent).
  * On the adapter's own connection when it is free (a few microseconds per variant); through Prisma
@@ -31,10 +29,8 @@ const statements = new WeakMap<Database, Statement>();
 export async function selectAttemptSummaries(db: Db, variantIds: number[]): Promise<Map<number, AttemptSummary>> {
   const out = new Map<number, AttemptSummary>();
   if (variantIds.length === 0) return out;
-  const connection = sqliteConnection(db);
-  if (connection && !connection.inTransaction) {
-    let st = statements.get(connection);
-    if (!st) statements.set(connection, (st = connection.prepare(SUMMARY_SQL).safeIntegers(false)));
+  const st = directStatement(db, SUMMARY_SQL);
+  if (st) {
     for (const id of variantIds) {
       const r = st.get({ id }) as { attempts: number | null; best: number | null; last: number | null };
       if (r.attempts !== null) out.set(id, { attempts: r.attempts, best: r.best, last: r.last });

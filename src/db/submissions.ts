@@ -1,6 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { AssignmentRow } from "./assignments";
 import { sqliteConnection, type Db } from "./client";
+import { optionalSqliteDate as toOptionalDate, sqliteDate as toDate } from "./direct-statement";
 import { isUniqueViolation } from "./errors";
 import { selectOptionalExtension, type ExtensionRow } from "./extensions";
 import { selectOptionalVariantContext, type VariantRow } from "./variants";
@@ -112,11 +113,6 @@ function prepared(connection: Database): Statements {
   return st;
 }
 
-/** A DateTime column as Prisma writes it (ISO 8601 text; unixepoch-ms numbers; SQLite's UTC "YYYY-MM-DD HH:MM:SS"). */
-function toDate(v: string | number): Date {
-  return new Date(typeof v === "string" && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(v) ? v.replace(" ", "T") + "Z" : v);
-}
-const toOptionalDate = (v: string | number | null): Date | null => (v === null ? null : toDate(v));
 
 type RawSubmission = Omit<SubmissionRow, "createdAt"> & { createdAt: string };
 const toRow = (r: RawSubmission): SubmissionRow => ({ ...r, createdAt: toDate(r.createdAt) });
