@@ -7,7 +7,17 @@
  *
  * Options: --students N (300), --spread S (seconds over which answers arrive, 4), --sync FULL|NORMAL
  * (SQLite synchronous, FULL = the default of a real server), --personal (one variant per student
- * instead of shared data: each phone fetches its own question), --json (figures as JSON).
+ * instead of shared data: each phone fetches its own question), --json (figures as JSON),
+ * --burst (a true burst instead of the spread, see below), --window MS (burst window, 190),
+ * --profile (with --burst: where the server thread's CPU time went during Likely's burst).
+ *
+ * --burst needs wrk on the PATH (Debian/Ubuntu: `sudo apt-get install wrk`; it says so if missing).
+ * Each student prepares their answer when the question arrives on their stream, then wrk sends all
+ * of them within --window ms of one instant: one wrk thread, connection and token per student,
+ * every connection opened beforehand, latency timed by wrk (C), not by a JavaScript client
+ * (bench/lib/burst.ts, bench/lib/burst.lua). The same burst (same tokens and bodies) then goes to a
+ * bare Express 5 JSON endpoint in its own process (bench/lib/bare-express.ts), and the p99 ratio is
+ * reported (target <= 2).
  *
  * The server is the real one (start() from src/server.ts: migrations, demo data, listen) on a fresh
  * database in .tmp/, with LIKELY_SUBMIT_LIMIT_PER_MINUTE=0. The class runs in a worker thread (its
@@ -32,13 +42,24 @@ import { loadConfig } from "../src/config";
 import { countQuizResponses, selectOptionalQuiz } from "../src/db/quizzes";
 import { projectRoot } from "../src/paths";
 import { start } from "../src/server";
+import { formatBurst, requireWrk, runBurst, type BurstFigures } from "./lib/burst";
+import { summarizeProfile, type ProfileSummary } from "./lib/profile";
+import { startServerProcess } from "./lib/server-process";
+import { Session } from "node:inspector/promises";
+
+const BARE_JS = path.join(projectRoot, "dist", "bench", "lib", "bare-express.js");
 
 const PASSWORD = "bench-password-123";
 const TARGET_P99_MS = 100;
 /** The phone page re-fetches its state within this long after an event (public/js/quiz-student.js). */
 const REFETCH_SPREAD_MS = 600;
 
-type ClientInput = { url: string; students: number; spreadSeconds: number; personal: boolean };
+type ClientInput = { url: string; students: number; spreadSeconds: number; personal: boolean; burst: boolean };
+
+/** Burst mode: the class hands its prepared answers to the main thread, which sends them with wrk. */
+type BurstReady = { kind: "burst-ready"; quizId: number; requests: { token: string; body: string }[] };
+type BurstDone = { kind: "burst-done"; acknowledged: number };
+type ClientMessage = BurstReady | { kind: "result"; result: ClientResult };
 
 type ClientResult = {
   quizId: number;
@@ -248,6 +269,7 @@ async function runClass(input: ClientInput): Promise<ClientResult> {
   let acknowledged = 0;
   let firstSent = Infinity;
   let lastAcked = 0;
+  const burstBodies: string[] = new Array(input.students);
   const done = streams.map(
     (stream, i) =>
       new Promise<void>((resolve) => {
@@ -272,6 +294,10 @@ async function runClass(input: ClientInput): Promise<ClientResult> {
             return;
           }
           if (JSON.stringify(question).includes('"key":{')) failures.push(`student ${i + 1}: key before the reveal`);
+          if (input.burst) {
+            burstBodies[i] = JSON.stringify({ index: 0, answers: answerFor(question.data.x, i) });
+            return;
+          }
           await sleep(300 + Math.random() * (input.spreadSeconds * 1000 - 300));
           firstSent = Math.min(firstSent, performance.now());
           const answers = answerFor(question.data.x, i);
@@ -295,6 +321,14 @@ async function runClass(input: ClientInput): Promise<ClientResult> {
   const next = await requestJson(base, "POST", `/api/v1/quizzes/${quizId}/next`, t);
   if (next.status !== 200) throw new Error(`next: ${next.status}`);
   await Promise.race([Promise.all(done), sleep(input.spreadSeconds * 1000 + 30_000)]);
+  if (input.burst) {
+    // Every phone has its question and its answer ready; the main thread sends them all with wrk.
+    const ready = tokens.flatMap((token, i) => (burstBodies[i] ? [{ token, body: burstBodies[i]! }] : []));
+    if (ready.length !== tokens.length) failures.push(`${tokens.length - ready.length} students had no question to answer`);
+    const reply = new Promise<BurstDone>((resolve) => parentPort!.once("message", resolve));
+    parentPort!.postMessage({ kind: "burst-ready", quizId, requests: ready } satisfies ClientMessage);
+    acknowledged = (await reply).acknowledged;
+  }
   const sseSawQuestion = streams.filter((s) => s.events.some((e) => e.data.state === "asking")).length;
 
   await sleep(600); // the presenter's count is throttled to 4 updates a second
@@ -368,6 +402,10 @@ async function main(): Promise<void> {
   const sync = arg("sync", "FULL").toUpperCase();
   const json = process.argv.includes("--json");
   const personal = process.argv.includes("--personal");
+  const burst = process.argv.includes("--burst");
+  const windowMs = Number(arg("window", "190"));
+  if (burst) requireWrk(); // fail before the setup, with the install command
+  if (!(windowMs >= 0 && windowMs <= 10_000)) throw new Error("--window must be 0..10000 ms");
   if (!Number.isInteger(students) || students < 1 || students > 2000) throw new Error("--students must be 1..2000");
   if (!(spreadSeconds >= 0.5 && spreadSeconds <= 60)) throw new Error("--spread must be 0.5..60 seconds");
   if (sync !== "FULL" && sync !== "NORMAL") throw new Error("--sync must be FULL or NORMAL");
@@ -389,23 +427,63 @@ async function main(): Promise<void> {
   const running = await start(config, () => {});
   const url = running.url.replace("localhost", "127.0.0.1");
   let result: ClientResult;
+  let bursts: Bursts | undefined;
   try {
     result = await new Promise<ClientResult>((resolve, reject) => {
-      const worker = new Worker(__filename, { workerData: { url, students, spreadSeconds, personal } satisfies ClientInput });
-      worker.once("message", resolve);
+      const worker = new Worker(__filename, { workerData: { url, students, spreadSeconds, personal, burst } satisfies ClientInput });
+      worker.on("message", (m: ClientMessage) => {
+        if (m.kind === "result") return resolve(m.result);
+        runBursts(url, m, windowMs, workDir, process.argv.includes("--profile")).then((b) => {
+          bursts = b;
+          worker.postMessage({ kind: "burst-done", acknowledged: b.likely.statuses["201"] ?? 0 } satisfies BurstDone);
+        }, reject);
+      });
       worker.once("error", reject);
       worker.once("exit", (code) => code !== 0 && reject(new Error(`class worker exited with ${code}`)));
     });
     const quiz = (await selectOptionalQuiz(running.db, result.quizId))!;
     const stored = await countQuizResponses(running.db, quiz.items[0]!.id);
-    report(result, stored, { students, spreadSeconds, sync, json, personal });
+    report(result, stored, { students, spreadSeconds, sync, json, personal, bursts });
   } finally {
     await running.close();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-function report(r: ClientResult, stored: number, o: { students: number; spreadSeconds: number; sync: string; json: boolean; personal: boolean }): void {
+type Bursts = { likely: BurstFigures; bare: BurstFigures; profile?: ProfileSummary };
+
+/**
+ * The same burst twice, by wrk: the prepared answers to Likely's answer endpoint (the question is
+ * open), then the same bodies and tokens to a bare Express 5 JSON endpoint in its own process.
+ */
+async function runBursts(url: string, ready: BurstReady, windowMs: number, workDir: string, profile: boolean): Promise<Bursts> {
+  // --profile: the server's thread (this one) sampled by V8 during Likely's burst only.
+  const session = profile ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.setSamplingInterval", { interval: 200 });
+    await session.post("Profiler.start");
+  }
+  const likely = await runBurst("Likely POST /api/v1/quizzes/:id/answers", { url, path: `/api/v1/quizzes/${ready.quizId}/answers`, requests: ready.requests, windowMs, workDir, serverPid: process.pid });
+  let summary: ProfileSummary | undefined;
+  if (session) {
+    const { profile: cpu } = await session.post("Profiler.stop");
+    session.disconnect();
+    const file = path.join(workDir, "burst.cpuprofile");
+    fs.writeFileSync(file, JSON.stringify(cpu));
+    summary = summarizeProfile(file);
+  }
+  const bareServer = await startServerProcess({ env: {}, script: BARE_JS, ready: /bare express listening on (http:\/\/\S+)/ });
+  try {
+    const bare = await runBurst("bare Express 5 POST /echo", { url: bareServer.url, path: "/echo", requests: ready.requests, windowMs, workDir, serverPid: bareServer.pid });
+    return { likely, bare, profile: summary };
+  } finally {
+    await bareServer.kill("SIGTERM");
+  }
+}
+
+function report(r: ClientResult, stored: number, o: { students: number; spreadSeconds: number; sync: string; json: boolean; personal: boolean; bursts?: Bursts }): void {
   const answers = [...r.answerLatencies].sort((a, b) => a - b);
   const questions = [...r.questionLatencies].sort((a, b) => a - b);
   const current = [...r.currentLatencies].sort((a, b) => a - b);
@@ -440,20 +518,45 @@ function report(r: ClientResult, stored: number, o: { students: number; spreadSe
       openStreams: r.setupMs.streams / 1000,
     },
     resentAfterReset: r.resentAfterReset,
+    burst: o.bursts
+      ? {
+          generator: "wrk (one thread, connection and token per student; latency timed by wrk)",
+          likely: o.bursts.likely,
+          bare: o.bursts.bare,
+          p99Ratio: o.bursts.likely.latencyMs.p99 / o.bursts.bare.latencyMs.p99,
+        }
+      : null,
     machineLoadAverage: os.loadavg()[0],
     failures: r.failures.slice(0, 10),
   };
-  const ok = lost === 0 && r.failures.length === 0 && r.sseSawReveal === o.students && r.sseHeldAtReveal === o.students;
+  const burstOk = !o.bursts || (o.bursts.likely.answered === o.students && o.bursts.bare.answered === o.students);
+  const ok = burstOk && lost === 0 && r.failures.length === 0 && r.sseSawReveal === o.students && r.sseHeldAtReveal === o.students;
   if (o.json) {
     console.log(JSON.stringify({ ...figures, ok }, null, 2));
   } else {
     const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "n/a");
     const a = figures.answers;
-    console.log(`Live quiz load: ${o.students} students, ${o.personal ? "personal" : "shared"} data, answers spread over ~${o.spreadSeconds} s, SQLite synchronous=${o.sync}, ${os.cpus().length} CPUs, load average ${figures.machineLoadAverage.toFixed(1)}`);
+    const spread = o.bursts ? `a burst (all answers sent within ${Math.max(o.bursts.likely.sendWindowMs, o.bursts.bare.sendWindowMs).toFixed(0)} ms, by wrk)` : `answers spread over ~${o.spreadSeconds} s`;
+    console.log(`Live quiz load: ${o.students} students, ${o.personal ? "personal" : "shared"} data, ${spread}, SQLite synchronous=${o.sync}, ${os.cpus().length} CPUs, load average ${figures.machineLoadAverage.toFixed(1)}`);
     console.log(`  setup: roster import ${f(figures.setupSeconds.rosterImport)} s, ${o.students} tokens ${f(figures.setupSeconds.tokens)} s, join ${f(figures.setupSeconds.join)} s, ${o.students} streams ${f(figures.setupSeconds.openStreams)} s`);
     console.log(`  answers: ${a.acknowledged} acknowledged, ${a.stored} stored, presenter counted ${a.countedByPresenter}, results ${a.countedByResults}; lost ${a.lost}`);
-    console.log(`  answer latency: p50 ${f(a.latencyMs.p50)} ms, p95 ${f(a.latencyMs.p95)} ms, p99 ${f(a.latencyMs.p99)} ms, max ${f(a.latencyMs.max)} ms over ${f(a.windowSeconds)} s (${f(a.ratePerSecond)}/s)`);
-    console.log(`  target p99 < ${TARGET_P99_MS} ms: ${a.latencyMs.p99 < TARGET_P99_MS ? "met" : "NOT met"}`);
+    if (o.bursts) {
+      const { likely, bare } = o.bursts;
+      console.log(`  burst, each student on their own connection and token, latency timed by wrk:`);
+      console.log(`    ${formatBurst(likely)}`);
+      console.log(`    ${formatBurst(bare)}`);
+      const ratio = likely.latencyMs.p99 / bare.latencyMs.p99;
+      console.log(`  p99 ratio Likely / bare Express: ${ratio.toFixed(2)} (target <= 2: ${ratio <= 2 ? "met" : "NOT met"})`);
+      const prof = o.bursts.profile;
+      if (prof) {
+        console.log(`  CPU profile of the server thread during Likely's burst (busy ${prof.busyMs.toFixed(0)} ms of ${prof.totalMs.toFixed(0)} ms; self time):`);
+        for (const row of prof.rows) console.log(`    ${row.category.padEnd(46)} ${(100 * row.share).toFixed(1).padStart(5)} %`);
+        for (const t of prof.top.slice(0, 12)) console.log(`    ${(100 * t.share).toFixed(1).padStart(5)} %  ${t.name}`);
+      }
+    } else {
+      console.log(`  answer latency: p50 ${f(a.latencyMs.p50)} ms, p95 ${f(a.latencyMs.p95)} ms, p99 ${f(a.latencyMs.p99)} ms, max ${f(a.latencyMs.max)} ms over ${f(a.windowSeconds)} s (${f(a.ratePerSecond)}/s)`);
+      console.log(`  target p99 < ${TARGET_P99_MS} ms: ${a.latencyMs.p99 < TARGET_P99_MS ? "met" : "NOT met"}`);
+    }
     if (figures.questionFetchMs) console.log(`  question fetch when it opens (GET current, personal variants): p50 ${f(figures.questionFetchMs.p50)} ms, p99 ${f(figures.questionFetchMs.p99)} ms`);
     console.log(`  result fetch after the reveal (GET current, ${o.students} within 0.6 s): p50 ${f(figures.resultFetchMs.p50)} ms, p99 ${f(figures.resultFetchMs.p99)} ms`);
     console.log(`  SSE: ${r.sseOpened} opened, ${r.sseHeldAtReveal} held at the reveal, ${r.sseSawQuestion} saw the question, ${r.sseSawReveal} received the reveal (all within ${f(r.revealFanoutMs)} ms)`);
@@ -471,7 +574,7 @@ if (isMainThread) {
   });
 } else {
   runClass(workerData as ClientInput).then(
-    (r) => parentPort!.postMessage(r),
+    (r) => parentPort!.postMessage({ kind: "result", result: r } satisfies ClientMessage),
     (err) => {
       throw err;
     },

@@ -1,5 +1,6 @@
 import { insertAuditEntry } from "./audit";
 import type { Db } from "./client";
+import { directStatement } from "./direct-statement";
 import { normalizeEmail, type PublicUser } from "./users";
 
 export type CourseRole = "student" | "instructor";
@@ -16,6 +17,8 @@ export async function selectCoursesForUser(db: Db, userId: number): Promise<Cour
 
 /** The caller's role in a course, or null when they are not a member (callers answer 404). */
 export async function selectOptionalCourseRole(db: Db, userId: number, courseId: number): Promise<CourseRole | null> {
+  const direct = directStatement(db, `SELECT role FROM Enrollment WHERE userId = ? AND courseId = ?`);
+  if (direct) return ((direct.get(userId, courseId) as { role: string } | undefined)?.role as CourseRole | undefined) ?? null;
   const e = await db.enrollment.findUnique({
     where: { userId_courseId: { userId, courseId } },
     select: { role: true },

@@ -1,6 +1,6 @@
 import type { Db } from "./client";
 
-/** A student's assignments across their courses, with their attempt scores per item. */
+/** A student's assignments across their courses, with their variant per item (summaries: src/db/attempt-summaries.ts). */
 export async function selectStudentDashboard(db: Db, userId: number) {
   return db.enrollment.findMany({
     where: { userId, role: "student" },
@@ -19,7 +19,7 @@ export async function selectStudentDashboard(db: Db, userId: number) {
                 include: {
                   variants: {
                     where: { userId },
-                    select: { submissions: { select: { score: true }, orderBy: { attempt: "asc" } } },
+                    select: { id: true },
                   },
                 },
               },

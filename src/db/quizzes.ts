@@ -8,6 +8,7 @@
 import { Prisma } from "../generated/prisma/client";
 import { insertAuditEntry } from "./audit";
 import type { Db } from "./client";
+import { directStatement, optionalSqliteDate, sqliteDate } from "./direct-statement";
 import { variantColumns, type VariantRow as StoredVariantRow } from "./variants";
 
 export type QuizItemRecord = {
@@ -199,7 +200,13 @@ export async function selectOptionalQuizDefinition(db: Db, id: number): Promise<
 }
 
 /** One single-table read of the running state: what every answer and state request needs fresh. */
+/** Read on every quiz request (never cached: another process may move the quiz on); directly when it can. */
 export async function selectOptionalQuizRunState(db: Db, id: number): Promise<QuizRunState | null> {
+  const direct = directStatement(db, `SELECT id, state, currentIndex, phase, joinCode, opensAt, closesAt FROM Quiz WHERE id = ?`);
+  if (direct) {
+    const r = direct.get(id) as (Omit<QuizRunState, "opensAt" | "closesAt"> & { opensAt: string | null; closesAt: string | null }) | undefined;
+    return r ? { ...r, opensAt: optionalSqliteDate(r.opensAt), closesAt: optionalSqliteDate(r.closesAt) } : null;
+  }
   return db.quiz.findUnique({
     where: { id },
     select: { id: true, state: true, currentIndex: true, phase: true, joinCode: true, opensAt: true, closesAt: true },
@@ -264,6 +271,8 @@ export async function upsertQuizParticipant(db: Db, quizId: number, userId: numb
 }
 
 export async function selectIsQuizParticipant(db: Db, quizId: number, userId: number): Promise<boolean> {
+  const direct = directStatement(db, `SELECT 1 AS one FROM QuizParticipant WHERE quizId = ? AND userId = ?`);
+  if (direct) return direct.get(quizId, userId) !== undefined;
   const p = await db.quizParticipant.findUnique({ where: { quizId_userId: { quizId, userId } }, select: { id: true } });
   return p !== null;
 }
@@ -324,6 +333,11 @@ function toStoredResponse(r: { userId: number; raw: string; parsed: string; resu
 }
 
 export async function selectOptionalQuizResponse(db: Db, quizItemId: number, userId: number): Promise<StoredResponse | null> {
+  const direct = directStatement(db, `SELECT userId, raw, parsed, results, score, createdAt FROM QuizResponse WHERE quizItemId = ? AND userId = ?`);
+  if (direct) {
+    const row = direct.get(quizItemId, userId) as (Omit<Parameters<typeof toStoredResponse>[0], "createdAt"> & { createdAt: string | number }) | undefined;
+    return row ? toStoredResponse({ ...row, createdAt: sqliteDate(row.createdAt) }) : null;
+  }
   const r = await db.quizResponse.findUnique({
     where: { quizItemId_userId: { quizItemId, userId } },
     select: { userId: true, raw: true, parsed: true, results: true, score: true, createdAt: true },

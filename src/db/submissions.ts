@@ -1,6 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { AssignmentRow } from "./assignments";
 import { sqliteConnection, type Db } from "./client";
+import { optionalSqliteDate as toOptionalDate, sqliteDate as toDate } from "./direct-statement";
 import { isUniqueViolation } from "./errors";
 import { selectOptionalExtension, type ExtensionRow } from "./extensions";
 import { selectOptionalVariantContext, type VariantRow } from "./variants";
@@ -26,9 +27,10 @@ export type InsertOutcome =
   | { kind: "out-of-attempts" };
 
 /**
- * Stores a graded attempt unless the attempts are used up, atomically: the count and the insert
- * run in one transaction, and (variantId, attempt) is unique, so parallel requests can never
- * store more attempts than allowed. A repeated idempotency key returns the first submission.
+ * Stores a graded attempt unless the attempts are used up, atomically: reading the last attempt
+ * number and the insert run in one transaction, and (variantId, attempt) is unique, so parallel
+ * requests can never store more attempts than allowed. The last attempt number is one probe of
+ * that unique index (MAX(attempt)), not a count, so the cost does not grow with the history. A repeated idempotency key returns the first submission.
  * Resolves only after the COMMIT. Submissions arriving together share one transaction (see
  * queueInsert); through Prisma while a Prisma transaction is open on the connection.
  */
@@ -52,7 +54,8 @@ async function insertWithPrisma(db: Db, s: NewSubmission, maxAttempts: number | 
           });
           if (dup) return { kind: "duplicate", submission: dup };
         }
-        const used = await tx.submission.count({ where: { variantId: s.variantId } });
+        const last = await tx.submission.findFirst({ where: { variantId: s.variantId }, orderBy: { attempt: "desc" }, select: { attempt: true } });
+        const used = last?.attempt ?? 0;
         if (maxAttempts !== null && used >= maxAttempts) return { kind: "out-of-attempts" };
         const submission = await tx.submission.create({ data: { ...s, attempt: used + 1 } });
         return { kind: "stored", submission };
@@ -70,7 +73,7 @@ type Stored = { ok: InsertOutcome } | { err: unknown };
 
 type Statements = {
   byKey: Statement;
-  count: Statement;
+  lastAttempt: Statement;
   insert: Statement;
   context: Statement;
   storeOne?: (s: NewSubmission, maxAttempts: number | null) => InsertOutcome;
@@ -84,7 +87,7 @@ function prepared(connection: Database): Statements {
     const columns = `id, variantId, userId, attempt, raw, parsed, results, score, idempotencyKey, createdAt`;
     st = {
       byKey: connection.prepare(`SELECT ${columns} FROM Submission WHERE userId = ? AND idempotencyKey = ?`).safeIntegers(false),
-      count: connection.prepare(`SELECT COUNT(*) AS n FROM Submission WHERE variantId = ?`).safeIntegers(false),
+      lastAttempt: connection.prepare(`SELECT MAX(attempt) AS n FROM Submission WHERE variantId = ?`).safeIntegers(false),
       insert: connection
         .prepare(
           `INSERT INTO Submission (variantId, userId, attempt, raw, parsed, results, score, idempotencyKey, createdAt)
@@ -110,11 +113,6 @@ function prepared(connection: Database): Statements {
   return st;
 }
 
-/** A DateTime column as Prisma writes it (ISO 8601 text; unixepoch-ms numbers; SQLite's UTC "YYYY-MM-DD HH:MM:SS"). */
-function toDate(v: string | number): Date {
-  return new Date(typeof v === "string" && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(v) ? v.replace(" ", "T") + "Z" : v);
-}
-const toOptionalDate = (v: string | number | null): Date | null => (v === null ? null : toDate(v));
 
 type RawSubmission = Omit<SubmissionRow, "createdAt"> & { createdAt: string };
 const toRow = (r: RawSubmission): SubmissionRow => ({ ...r, createdAt: toDate(r.createdAt) });
@@ -219,7 +217,7 @@ function flushBatch(connection: Database, batch: Pending[]): void {
       const dup = st.byKey.get(s.userId, s.idempotencyKey) as RawSubmission | undefined;
       if (dup) return { kind: "duplicate", submission: toRow(dup) };
     }
-    const used = (st.count.get(s.variantId) as { n: number }).n;
+    const used = (st.lastAttempt.get(s.variantId) as { n: number | null }).n ?? 0;
     if (maxAttempts !== null && used >= maxAttempts) return { kind: "out-of-attempts" };
     const createdAt = new Date().toISOString().replace("Z", "+00:00");
     const row = st.insert.get(s.variantId, s.userId, used + 1, s.raw, s.parsed, s.results, s.score, s.idempotencyKey, createdAt) as RawSubmission;
@@ -250,8 +248,15 @@ export async function selectOptionalSubmissionByKey(db: Db, userId: number, idem
   return db.submission.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey } } });
 }
 
-export async function selectSubmissionsForVariant(db: Db, variantId: number): Promise<SubmissionRow[]> {
-  return db.submission.findMany({ where: { variantId }, orderBy: { attempt: "asc" } });
+/** The latest `limit` submissions to a variant, newest first (a walk down the (variantId, attempt) index). */
+export async function selectRecentSubmissionsForVariant(db: Db, variantId: number, limit: number): Promise<SubmissionRow[]> {
+  return db.submission.findMany({ where: { variantId }, orderBy: { attempt: "desc" }, take: limit });
+}
+
+/** One submission, only if it belongs to this variant. */
+export async function selectOptionalSubmissionOfVariant(db: Db, id: number, variantId: number): Promise<SubmissionRow | null> {
+  const s = await db.submission.findUnique({ where: { id } });
+  return s && s.variantId === variantId ? s : null;
 }
 
 export type SubmissionWithContext = SubmissionRow & { itemId: number };

@@ -1,3 +1,4 @@
+import { NO_ATTEMPTS, selectAttemptSummaries, type AttemptSummary } from "./attempt-summaries";
 import type { Db } from "./client";
 import { isUniqueViolation } from "./errors";
 
@@ -65,15 +66,13 @@ export async function selectOptionalVariantContext(db: Db, id: number): Promise<
   return { variant, item: itemRow, assignment } as VariantContext;
 }
 
-/** A student's variants in an assignment with their submission scores (by attempt), keyed by item id. */
+/** A student's variants in an assignment with their attempt summaries, keyed by item id. */
 export async function selectStudentVariants(
   db: Db,
   assignmentId: number,
   userId: number,
-): Promise<Map<number, { variant: VariantRow; scores: number[] }>> {
-  const rows = await db.variant.findMany({
-    where: { userId, item: { assignmentId } },
-    include: { submissions: { select: { score: true }, orderBy: { attempt: "asc" } } },
-  });
-  return new Map(rows.map(({ submissions, ...variant }) => [variant.itemId!, { variant, scores: submissions.map((s) => s.score) }]));
+): Promise<Map<number, { variant: VariantRow; summary: AttemptSummary }>> {
+  const rows = await db.variant.findMany({ where: { userId, item: { assignmentId } } });
+  const summaries = await selectAttemptSummaries(db, rows.map((v) => v.id));
+  return new Map(rows.map((variant) => [variant.itemId!, { variant, summary: summaries.get(variant.id) ?? NO_ATTEMPTS }]));
 }

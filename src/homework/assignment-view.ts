@@ -7,7 +7,7 @@ import { selectOptionalCourseRole, type CourseRole } from "../db/courses";
 import { selectOptionalExtension } from "../db/extensions";
 import { selectStudentVariants, type VariantRow } from "../db/variants";
 import { HttpError, notFound } from "../http-error";
-import { attemptsLeft, countedScore, mayReveal, studentPolicy, type StudentPolicy } from "./policy";
+import { attemptsLeft, countedSummaryScore, mayReveal, studentPolicy, type StudentPolicy } from "./policy";
 import { ensureItemVariant, toStudentVariant } from "./variants";
 
 export type ItemState = {
@@ -62,16 +62,16 @@ export async function assignmentForUser(
   for (const item of assignment.items) {
     const found = existing.get(item.id);
     const variant = found?.variant ?? (options.createVariants ? await ensureItemVariant(db, item, userId) : null);
-    const scores = found?.scores ?? [];
-    const score = countedScore(scores, assignment.scorePolicy);
+    const used = found?.summary.attempts ?? 0;
+    const score = found ? countedSummaryScore(found.summary, assignment.scorePolicy) : null;
     items.push({
       item,
       variant,
-      attemptsUsed: scores.length,
-      attemptsLeft: attemptsLeft(policy, scores.length),
+      attemptsUsed: used,
+      attemptsLeft: attemptsLeft(policy, used),
       score,
       earned: (score ?? 0) * item.points,
-      reveal: mayReveal(assignment, policy, scores.length),
+      reveal: mayReveal(assignment, policy, used),
     });
   }
   return { assignment, role, policy, items, points: totalPoints(assignment), earned: items.reduce((s, i) => s + i.earned, 0) };

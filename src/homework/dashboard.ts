@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
+import { selectAttemptSummaries } from "../db/attempt-summaries";
 import { selectStudentDashboard } from "../db/dashboard";
-import { countedScore, studentPolicy } from "./policy";
+import { countedSummaryScore, studentPolicy } from "./policy";
 
 export type DashboardAssignment = {
   id: number;
@@ -19,6 +20,8 @@ export type DashboardAssignment = {
 /** A student's courses and assignments with due dates, status and score. Upcoming ones are listed without links. */
 export async function studentDashboard(db: Db, userId: number, now = new Date()) {
   const enrollments = await selectStudentDashboard(db, userId);
+  const variantIds = enrollments.flatMap(({ course }) => course.assignments.flatMap((a) => a.items.flatMap((i) => i.variants.map((v) => v.id))));
+  const summaries = await selectAttemptSummaries(db, variantIds);
   return enrollments.map(({ course }) => ({
     id: course.id,
     code: course.code,
@@ -28,8 +31,8 @@ export async function studentDashboard(db: Db, userId: number, now = new Date())
       let earned = 0;
       let attempted = 0;
       for (const item of a.items) {
-        const scores = item.variants[0]?.submissions.map((s) => s.score) ?? [];
-        const counted = countedScore(scores, a.scorePolicy as "best" | "last");
+        const summary = item.variants[0] ? summaries.get(item.variants[0].id) : undefined;
+        const counted = summary ? countedSummaryScore(summary, a.scorePolicy as "best" | "last") : null;
         if (counted !== null) attempted++;
         earned += (counted ?? 0) * item.points;
       }

@@ -32,6 +32,11 @@ export function mayReveal(a: Pick<AssignmentRow, "revealPolicy">, policy: Studen
   return a.revealPolicy === "after-attempts" && attemptsLeft(policy, used) === 0;
 }
 
+/** The counted score from a variant's summary (src/db/attempt-summaries.ts), without its history. */
+export function countedSummaryScore(summary: { best: number | null; last: number | null }, scorePolicy: "best" | "last"): number | null {
+  return scorePolicy === "best" ? summary.best : summary.last;
+}
+
 /** The score (0..1) that counts for an item: the best or the last attempt; null before any. */
 export function countedScore(scores: number[], scorePolicy: "best" | "last"): number | null {
   if (scores.length === 0) return null;

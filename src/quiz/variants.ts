@@ -27,16 +27,26 @@ export function toNewVariant(v: VariantRecord): NewVariant {
 }
 
 export function toVariantRecord(v: StoredVariant): VariantRecord {
-  return {
-    slug: v.exercise,
-    seed: v.seed,
-    params: v.params,
-    data: v.data,
-    key: v.key as VariantRecord["key"],
-    solution: v.solution as VariantRecord["solution"],
-    solverVersion: v.solverVersion,
-  };
+  // One record per stored variant object: a shared question's variant is cached (src/quiz/cache.ts),
+  // so its record is too, and the grader's per-record list of diagnosable mistakes (exercises/index.ts)
+  // is computed once per question instead of once per answer (~6% of the CPU of a class's burst).
+  let record = records.get(v);
+  if (!record) {
+    record = {
+      slug: v.exercise,
+      seed: v.seed,
+      params: v.params,
+      data: v.data,
+      key: v.key as VariantRecord["key"],
+      solution: v.solution as VariantRecord["solution"],
+      solverVersion: v.solverVersion,
+    };
+    records.set(v, record);
+  }
+  return record;
 }
+
+const records = new WeakMap<StoredVariant, VariantRecord>();
 
 /** A question as a student sees it: prompt HTML (data table, plot; no key) and the answer parts. */
 export type RenderedQuestion = { html: string; parts: PartSpec[] };

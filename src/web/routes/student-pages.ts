@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from "express";
 import { dataAsCsv, dataAsJson, renderSolution } from "../../../exercises";
 import type { Db } from "../../db/client";
 import { insertStudentEnrollment, selectOptionalCourseByJoinCode } from "../../db/dashboard";
-import { selectSubmissionsForVariant } from "../../db/submissions";
+import { selectOptionalSubmissionOfVariant, selectRecentSubmissionsForVariant } from "../../db/submissions";
 import { selectVariantFor } from "../../homework/variant-access";
 import { formatShape } from "../../grading";
 import { assignmentForUser, questionFor, type ItemState } from "../../homework/assignment-view";
@@ -29,11 +29,14 @@ type PageState = {
   error?: string;
 };
 
+/** The page lists this many latest submissions: one student's thousands of attempts must not make every page longer and slower. */
+export const HISTORY_SHOWN = 20;
+
 /** The exercise page: question, downloads, inputs per part, feedback, history; the key only after reveal. */
 async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited<ReturnType<typeof assignmentForUser>>, state: ItemState, page: PageState = {}) {
   const variant = state.variant!;
   const question = questionFor(variant);
-  const history = (await selectSubmissionsForVariant(db, variant.id)).reverse().map((s) => ({
+  const history = (await selectRecentSubmissionsForVariant(db, variant.id, HISTORY_SHOWN)).map((s) => ({
     attempt: s.attempt,
     createdAt: s.createdAt,
     score: s.score,
@@ -65,6 +68,7 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
     error: page.error,
     open,
     history,
+    historyOlder: Math.max(0, state.attemptsUsed - history.length),
     idempotencyKey: crypto.randomUUID(),
     solutionHtml: state.reveal ? renderSolution(toRecord(variant)) : undefined,
     bestPercent: state.score,
@@ -110,9 +114,8 @@ export function studentPages(db: Db, options: { submitLimitPerMinute: number }):
     const { view, state } = await loadItem(db, req);
     let page: PageState = {};
     const shown = Number(req.query.result);
-    if (Number.isInteger(shown)) {
-      const subs = await selectSubmissionsForVariant(db, state.variant!.id);
-      const s = subs.find((x) => x.id === shown);
+    if (Number.isInteger(shown) && shown > 0 && shown <= 2 ** 31 - 1) {
+      const s = await selectOptionalSubmissionOfVariant(db, shown, state.variant!.id);
       // The graded answers stay in the inputs, so a student corrects the wrong part and resubmits.
       if (s) page = { result: { score: s.score, parts: JSON.parse(s.results) as PartFeedback[], attempt: s.attempt }, values: JSON.parse(s.raw) as Record<string, unknown> };
     }

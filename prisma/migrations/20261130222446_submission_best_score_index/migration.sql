@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Submission_variantId_score_idx" ON "Submission"("variantId", "score");
