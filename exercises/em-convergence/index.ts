@@ -86,10 +86,10 @@ export const emConvergenceExercise = defineExercise<Params, Data>({
       ...mistake("mean-per-point", "You gave the average log-likelihood per point; the question asks for the total over all n points.", {
         logLikelihood: ll / n,
       }),
-      ...mistake("forgot-1-over-d", "You forgot the 1/d: a spherical variance divides the weighted squared distances by d·n̂_j.", {
+      ...mistake("forgot-1-over-d", "You forgot the 1/d: a spherical variance divides the weighted squared distances by d·n̂ⱼ.", {
         variances: (key.variances as number[]).map((v) => v * d),
       }),
-      ...mistake("counts-not-fractions", "Your weights are soft counts; the mixing weights are n̂_j / n and sum to one.", {
+      ...mistake("counts-not-fractions", "Your weights are soft counts; the mixing weights are n̂ⱼ / n and sum to one.", {
         weights: (key.weights as number[]).map((w) => w * n),
       }),
     ];

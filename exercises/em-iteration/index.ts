@@ -80,7 +80,7 @@ export const emIterationExercise = defineExercise<Params, Data>({
       ...mStepMistakes(x, resp, k, { orderMatters: true, oldMeans: init.means }),
       ...mistake(
         "unnormalised-responsibilities",
-        "You used γ_j N(x | μ_j, σ²_j I) without dividing by the sum over components; responsibilities of each point sum to one.",
+        "You used γⱼ N(x | μⱼ, σⱼ² I) without dividing by the sum over components; responsibilities of each point sum to one.",
         unnormalised,
       ),
     ];

@@ -63,7 +63,7 @@ export const mStepExercise = defineExercise<Params, Data>({
             numbers: [{ label: String.raw`\mu`, value: r.means }],
           },
           {
-            title: `Weighted spherical variances (divide by d·n_j, d = ${d})`,
+            title: `Weighted spherical variances (divide by d·nⱼ, d = ${d})`,
             tex: texLines(
               r.variances.map(
                 (v, j) => String.raw`\sigma^2_{${j + 1}} = \frac{${texNum(v * d * nk[j], 6)}}{${d} \cdot ${texNum(nk[j], 6)}} = ${texNum(v, 6)}`,
