@@ -57,18 +57,21 @@ type Off = { where: string; high: boolean };
 
 function describeOff(off: Off[], total: number): string {
   if (total === 1 && off.length === 1) return `Your answer is too ${off[0]!.high ? "high" : "low"}.`;
-  const shown = off.slice(0, 6);
-  const groups = [true, false]
-    .map((high) => {
-      const where = shown.filter((o) => o.high === high).map((o) => o.where);
-      if (where.length === 0) return "";
+  const high = off.filter((o) => o.high);
+  const low = off.filter((o) => !o.high);
+  if (off.length > 3) {
+    const counts = [high.length > 0 ? `${high.length} too high` : "", low.length > 0 ? `${low.length} too low` : ""].filter(Boolean).join(" and ");
+    return `${off.length === total ? `All ${total}` : `${off.length} of ${total}`} entries are off: ${counts}.`;
+  }
+  const groups = [high, low]
+    .filter((g) => g.length > 0)
+    .map((g) => {
+      const where = g.map((o) => o.where);
       const list = where.length === 1 ? where[0]! : `${where.slice(0, -1).join(", ")} and ${where[where.length - 1]}`;
-      return `${list} ${where.length === 1 ? "is" : "are"} too ${high ? "high" : "low"}`;
-    })
-    .filter(Boolean);
-  const more = off.length > shown.length ? `; ${off.length - shown.length} more ${off.length - shown.length === 1 ? "entry is" : "entries are"} off` : "";
-  const sentence = groups.join("; ") + more;
-  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)} (${off.length} of ${total} entries off).`;
+      return `${list} ${where.length === 1 ? "is" : "are"} too ${g[0]!.high ? "high" : "low"}`;
+    });
+  const sentence = groups.join("; ");
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
 }
 
 /**

@@ -276,9 +276,16 @@ describe("gradeAnswers: plain-words feedback for undiagnosed wrong answers (issu
 
   test("lists and matrices name the entries that are off and their direction, never the key", () => {
     const v = gradeAnswers({ parts: vec, key: { w: [0.2, 0.3, 0.5] }, answers: { w: [0.25, 0.3, 0.4] } }).parts[0]!.feedback;
-    expect(v).toBe("Entry 1 is too high; entry 3 is too low (2 of 3 entries off). Give at least 3 significant digits: an answer within 1% of the exact value counts.");
+    expect(v).toBe("Entry 1 is too high; entry 3 is too low. Give at least 3 significant digits: an answer within 1% of the exact value counts.");
     const m = gradeAnswers({ parts: mat, key: { m: [[1, 2], [3, 4]] }, answers: { m: [[1, 2.5], [2, 1]] } }).parts[0]!.feedback;
-    expect(m).toBe("Row 1 entry 2 is too high; row 2 entry 1 and row 2 entry 2 are too low (3 of 4 entries off). Give at least 3 significant digits: an answer within 1% of the exact value counts.");
+    expect(m).toBe("Row 1 entry 2 is too high; row 2 entry 1 and row 2 entry 2 are too low. Give at least 3 significant digits: an answer within 1% of the exact value counts.");
+  });
+
+  test("many entries off are counted, not listed", () => {
+    const key = { m: [[1, 2], [3, 4]] };
+    expect(gradeAnswers({ parts: mat, key, answers: { m: [[2, 3], [4, 1]] } }).parts[0]!.feedback).toMatch(/^All 4 entries are off: 3 too high and 1 too low\. Give at least 3/);
+    const big: PartSpec[] = [{ name: "v", label: "v", shape: { kind: "vector", length: 6 } }];
+    expect(gradeAnswers({ parts: big, key: { v: [1, 1, 1, 1, 1, 1] }, answers: { v: [0, 0, 0, 0, 1, 1] } }).parts[0]!.feedback).toMatch(/^4 of 6 entries are off: 4 too low\./);
   });
 
   test("the number of digits follows the item's relative tolerance", () => {
