@@ -2,14 +2,15 @@
 // each one that actually overflows gets tabindex="0" (arrow keys then scroll it) and a name;
 // boxes that fit lose it again, so a wide screen has no extra tab stops.
 (function () {
-  var SELECTOR = ".katex-display, .table-scroll, .formula, .math-display, [data-scroll-region]";
+  var SELECTOR = ".katex-display, .table-scroll, .formula, .math-display, .present-stage, [data-scroll-region]";
   var FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])";
   function update() {
     var boxes = document.querySelectorAll(SELECTOR);
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
-      var overflow = getComputedStyle(box).overflowX;
-      var scrolls = (overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth + 1;
+      var style = getComputedStyle(box);
+      var scrolls = (/auto|scroll/.test(style.overflowX) && box.scrollWidth > box.clientWidth) ||
+        (/auto|scroll/.test(style.overflowY) && box.scrollHeight > box.clientHeight);
       var mine = box.getAttribute("data-scroll-focus") === "1";
       if (scrolls && !mine && !box.hasAttribute("tabindex") && !box.querySelector(FOCUSABLE)) {
         box.setAttribute("tabindex", "0");
