@@ -65,9 +65,9 @@ export const emConvergenceExercise = defineExercise<Params, Data>({
     };
   },
   parts: ({ d, k }) => [
-    { name: "weights", label: "Mixing weights γ₁..γk", shape: { kind: "vector", length: k }, permutationGroup: "components" },
+    { name: "weights", label: "Mixing weights γ₁…γₖ", shape: { kind: "vector", length: k }, permutationGroup: "components" },
     { name: "means", label: "Means (one row per component)", shape: { kind: "matrix", rows: k, cols: d }, permutationGroup: "components" },
-    { name: "variances", label: "Spherical variances σ²₁..σ²k", shape: { kind: "vector", length: k }, permutationGroup: "components" },
+    { name: "variances", label: "Spherical variances σ₁²…σₖ²", shape: { kind: "vector", length: k }, permutationGroup: "components" },
     { name: "logLikelihood", label: "Log-likelihood at convergence (natural log, total over points)", shape: { kind: "scalar" } },
   ],
   mistakes({ x, init }, _p, key) {

@@ -66,9 +66,9 @@ export const emIterationExercise = defineExercise<Params, Data>({
     };
   },
   parts: ({ d, k }) => [
-    { name: "weights", label: "New mixing weights γ₁..γk", shape: { kind: "vector", length: k } },
+    { name: "weights", label: "New mixing weights γ₁…γₖ", shape: { kind: "vector", length: k } },
     { name: "means", label: "New means (one row per component, in the given order)", shape: { kind: "matrix", rows: k, cols: d } },
-    { name: "variances", label: "New spherical variances σ²₁..σ²k", shape: { kind: "vector", length: k } },
+    { name: "variances", label: "New spherical variances σ₁²…σₖ²", shape: { kind: "vector", length: k } },
   ],
   mistakes({ x, init }, _p, key) {
     const resp = eStep(x, init, "spherical").responsibilities;

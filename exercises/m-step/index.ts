@@ -76,9 +76,9 @@ export const mStepExercise = defineExercise<Params, Data>({
     };
   },
   parts: ({ d, k }) => [
-    { name: "weights", label: "Mixing weights γ₁..γk", shape: { kind: "vector", length: k } },
+    { name: "weights", label: "Mixing weights γ₁…γₖ", shape: { kind: "vector", length: k } },
     { name: "means", label: "Means (one row per component)", shape: { kind: "matrix", rows: k, cols: d } },
-    { name: "variances", label: "Spherical variances σ²₁..σ²k", shape: { kind: "vector", length: k } },
+    { name: "variances", label: "Spherical variances σ₁²…σₖ²", shape: { kind: "vector", length: k } },
   ],
   mistakes({ x, responsibilities }, _p, key) {
     return mStepMistakes(

@@ -63,7 +63,8 @@ function describeOff(off: Off[], total: number): string {
     const counts = [high.length > 0 ? `${high.length} too high` : "", low.length > 0 ? `${low.length} too low` : ""].filter(Boolean).join(" and ");
     return `${off.length === total ? `All ${total}` : `${off.length} of ${total}`} entries are off: ${counts}.`;
   }
-  const groups = [high, low]
+  // In reading order: the group holding the first entry that is off comes first.
+  const groups = (off[0]!.high ? [high, low] : [low, high])
     .filter((g) => g.length > 0)
     .map((g) => {
       const where = g.map((o) => o.where);
@@ -93,7 +94,11 @@ export function wrongValueFeedback(answer: Value, key: Value, rtol: number, atol
       const a: unknown = answer[i];
       const b: unknown = key[i];
       if (Array.isArray(a) && Array.isArray(b)) {
-        for (let j = 0; j < b.length; j++) check(a[j] as number, b[j] as number, `row ${i + 1} entry ${j + 1}`);
+        // A column (k x 1, e.g. 1-D means) is read by rows, a single row by entries.
+        for (let j = 0; j < b.length; j++) {
+          const where = b.length === 1 ? `row ${i + 1}` : key.length === 1 ? `entry ${j + 1}` : `row ${i + 1} entry ${j + 1}`;
+          check(a[j] as number, b[j] as number, where);
+        }
       } else if (!matrix) check(a as number, b as number, `entry ${i + 1}`);
     }
   }

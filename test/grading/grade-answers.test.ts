@@ -281,6 +281,13 @@ describe("gradeAnswers: plain-words feedback for undiagnosed wrong answers (issu
     expect(m).toBe("Row 1 entry 2 is too high; row 2 entry 1 and row 2 entry 2 are too low. Give at least 3 significant digits: an answer within 1% of the exact value counts.");
   });
 
+  test("a column (k x 1) is read by rows, a single row by entries", () => {
+    const col: PartSpec[] = [{ name: "m", label: "Means", shape: { kind: "matrix", rows: 2, cols: 1 } }];
+    expect(gradeAnswers({ parts: col, key: { m: [[-2], [4]] }, answers: { m: [[-3], [5]] } }).parts[0]!.feedback).toMatch(/^Row 1 is too low; row 2 is too high\./);
+    const row: PartSpec[] = [{ name: "m", label: "Mean", shape: { kind: "matrix", rows: 1, cols: 2 } }];
+    expect(gradeAnswers({ parts: row, key: { m: [[1, 2]] }, answers: { m: [[1, 3]] } }).parts[0]!.feedback).toMatch(/^Entry 2 is too high\./);
+  });
+
   test("many entries off are counted, not listed", () => {
     const key = { m: [[1, 2], [3, 4]] };
     expect(gradeAnswers({ parts: mat, key, answers: { m: [[2, 3], [4, 1]] } }).parts[0]!.feedback).toMatch(/^All 4 entries are off: 3 too high and 1 too low\. Give at least 3/);
