@@ -142,11 +142,11 @@ describe("finding 7: the policies are on the student's pages", () => {
       const page = await student1.get(path).expect(200);
       const text = page.text.replace(/<[^>]+>/g, "").replace(/\s+/g, " ");
       expect(text).toMatch(/Solutions appear for an exercise once you have used all 10 attempts at it, and for every exercise after the due date \(.+2099.*\)\./);
-      expect(text).toContain("Score that counts your best attempt at each exercise.");
+      expect(text).toContain("Score that counts: your best attempt at each exercise.");
     }
     const last = await student1.get(`/assignments/${lastCounts.id}`).expect(200);
     const text = last.text.replace(/<[^>]+>/g, "").replace(/\s+/g, " ");
-    expect(text).toContain("Score that counts your last attempt at each exercise.");
+    expect(text).toContain("Score that counts: your last attempt at each exercise.");
     expect(text).toContain("Solutions are not shown (this assignment has no due date).");
   });
 });
