@@ -59,18 +59,18 @@ export function mStepMistakes(
   const nk = Array.from({ length: k }, (_, j) => sum(resp.map((r) => r[j])));
   const all = sphericalGaussianMle(x);
   const out: Mistake[] = [
-    ...mistake("counts-not-fractions", "Your weights are the soft counts n̂_j; the mixing weights are n̂_j / n and sum to one.", {
+    ...mistake("counts-not-fractions", "Your weights are the soft counts n̂ⱼ; the mixing weights are n̂ⱼ / n and sum to one.", {
       weights: nk,
     }),
-    ...mistake("unweighted-m-step", "You averaged all points equally; weight each point by its responsibility p(j | i) and divide by n̂_j.", {
+    ...mistake("unweighted-m-step", "You averaged all points equally; weight each point by its responsibility p(j | i) and divide by n̂ⱼ.", {
       means: Array.from({ length: k }, () => all.mean.slice()),
       variances: Array.from({ length: k }, () => all.variance),
     }),
     // With d = 1 there is nothing to forget: the mistake is the key itself.
-    ...(d === 1 ? [] : mistake("forgot-1-over-d", "You forgot the 1/d: a spherical variance divides the weighted squared distances by d·n̂_j.", {
+    ...(d === 1 ? [] : mistake("forgot-1-over-d", "You forgot the 1/d: a spherical variance divides the weighted squared distances by d·n̂ⱼ.", {
       variances: key.variances.map((v) => v * d),
     })),
-    ...mistake("divided-by-n", "You divided the weighted squared distances by n; divide by d·n̂_j, the component's soft count.", {
+    ...mistake("divided-by-n", "You divided the weighted squared distances by n; divide by d·n̂ⱼ, the component's soft count.", {
       variances: key.variances.map((v, j) => (v * nk[j]) / n),
     }),
   ];
@@ -109,17 +109,20 @@ export function mStepMistakes(
 
 /** TeX listing the given mixture parameters, one line per component. */
 export function texMixture(p: SphericalMixture): string {
-  return p.weights
-    .map(
+  return texLines(
+    p.weights.map(
       (w, j) =>
         String.raw`\gamma_{${j + 1}} = ${texNum(w)}, \quad \mu^{(${j + 1})} = ${texPoint(p.means[j])}, \quad \sigma^2_{${j + 1}} = ${texNum(p.variances[j])}`,
-    )
-    .join(String.raw`\\`);
+    ),
+  );
 }
 
-/** Wraps TeX lines in an aligned environment. */
+/**
+ * Stacks TeX lines in a gathered environment with room between rows: fractions on consecutive
+ * lines would otherwise touch (a bare top-level \\ gives no row spacing at all).
+ */
 export function texLines(lines: string[]): string {
-  return String.raw`\begin{gathered}${lines.join(String.raw`\\`)}\end{gathered}`;
+  return String.raw`\begin{gathered}${lines.join(String.raw`\\[0.6em]`)}\end{gathered}`;
 }
 
 /** Table, question context, summary and validation of exercises whose data are points `x` and an initial mixture `init`. */

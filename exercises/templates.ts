@@ -119,12 +119,13 @@ export function texValue(v: Value, sig = KEY_DIGITS): string {
 
 /** The worked solution: each step's title, prose, TeX and numbers, then the key per part. */
 export function renderSolutionHtml(opts: { solution: WorkedSolution; parts: PartSpec[]; key: Record<string, Value> }): string {
-  const steps = opts.solution.steps.map((step, i) => {
+  const steps = opts.solution.steps.map((step) => {
     const numbers = (step.numbers ?? [])
       .map((n) => `<li>${texHtml(`${n.label} = ${texValue(n.value)}`, false)}</li>`)
       .join("");
     return [
-      `<li class="solution-step"><h4>${i + 1}. ${escapeHtml(step.title)}</h4>`,
+      // The <ol> numbers the steps; the heading sits under the section's h2.
+      `<li class="solution-step"><h3>${escapeHtml(step.title)}</h3>`,
       step.text ? `<p>${escapeHtml(step.text)}</p>` : "",
       step.tex ? `<div class="math-display">${texHtml(step.tex, true)}</div>` : "",
       numbers ? `<ul class="solution-numbers">${numbers}</ul>` : "",

@@ -52,7 +52,7 @@ export const eStepExercise = defineExercise<Params, Data>({
       solution: {
         steps: [
           {
-            title: "Weighted densities γ_j N(x | μ_j, σ²_j I) of each point (rows) under each component (columns)",
+            title: "Weighted densities γⱼ N(x | μⱼ, σⱼ² I) of each point (rows) under each component (columns)",
             tex: String.raw`${texMat(u, 5)}`,
           },
           {
@@ -85,8 +85,8 @@ export const eStepExercise = defineExercise<Params, Data>({
       ...mistake("unnormalised-responsibilities", "You did not divide by the sum over components; each point's responsibilities must sum to one.", {
         responsibilities: weightedDensities(x, data),
       }),
-      ...mistake("forgot-weights", "You left out the mixing weights γ_j; the numerator is γ_j N(x | μ_j, σ²_j I).", { responsibilities: noWeights }),
-      ...mistake("dropped-normaliser", "You dropped the (2πσ²_j)^(−d/2) factor of the densities; it differs between components, so it does not cancel.", {
+      ...mistake("forgot-weights", "You left out the mixing weights γⱼ; the numerator is γⱼ N(x | μⱼ, σⱼ² I).", { responsibilities: noWeights }),
+      ...mistake("dropped-normaliser", "You dropped the normalising factor (2πσⱼ²) raised to −d/2 from the densities; it differs between components, so it does not cancel.", {
         responsibilities: expOnly,
       }),
       ...mistake("columns-swapped", "Your columns are in a different order; column j is component j as given.", {

@@ -65,9 +65,9 @@ export const emConvergenceExercise = defineExercise<Params, Data>({
     };
   },
   parts: ({ d, k }) => [
-    { name: "weights", label: "Mixing weights γ₁..γk", shape: { kind: "vector", length: k }, permutationGroup: "components" },
+    { name: "weights", label: "Mixing weights γ₁…γₖ", shape: { kind: "vector", length: k }, permutationGroup: "components" },
     { name: "means", label: "Means (one row per component)", shape: { kind: "matrix", rows: k, cols: d }, permutationGroup: "components" },
-    { name: "variances", label: "Spherical variances σ²₁..σ²k", shape: { kind: "vector", length: k }, permutationGroup: "components" },
+    { name: "variances", label: "Spherical variances σ₁²…σₖ²", shape: { kind: "vector", length: k }, permutationGroup: "components" },
     // Absolute, not 1% of ℓ: one EM iteration from the start already gets within 1% of the
     // converged ℓ, so a relative tolerance could not tell "stopped early" from "converged".
     { name: "logLikelihood", label: "Log-likelihood at convergence (natural log, total over points)", shape: { kind: "scalar" }, rtol: 0, atol: 0.01 },
@@ -89,10 +89,10 @@ export const emConvergenceExercise = defineExercise<Params, Data>({
         logLikelihood: ll / n,
       }),
       // With d = 1 there is nothing to forget: the mistake is the key itself.
-      ...(d === 1 ? [] : mistake("forgot-1-over-d", "You forgot the 1/d: a spherical variance divides the weighted squared distances by d·n̂_j.", {
+      ...(d === 1 ? [] : mistake("forgot-1-over-d", "You forgot the 1/d: a spherical variance divides the weighted squared distances by d·n̂ⱼ.", {
         variances: (key.variances as number[]).map((v) => v * d),
       })),
-      ...mistake("counts-not-fractions", "Your weights are soft counts; the mixing weights are n̂_j / n and sum to one.", {
+      ...mistake("counts-not-fractions", "Your weights are soft counts; the mixing weights are n̂ⱼ / n and sum to one.", {
         weights: (key.weights as number[]).map((w) => w * n),
       }),
     ];

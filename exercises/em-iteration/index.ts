@@ -66,9 +66,9 @@ export const emIterationExercise = defineExercise<Params, Data>({
     };
   },
   parts: ({ d, k }) => [
-    { name: "weights", label: "New mixing weights γ₁..γk", shape: { kind: "vector", length: k } },
+    { name: "weights", label: "New mixing weights γ₁…γₖ", shape: { kind: "vector", length: k } },
     { name: "means", label: "New means (one row per component, in the given order)", shape: { kind: "matrix", rows: k, cols: d } },
-    { name: "variances", label: "New spherical variances σ²₁..σ²k", shape: { kind: "vector", length: k } },
+    { name: "variances", label: "New spherical variances σ₁²…σₖ²", shape: { kind: "vector", length: k } },
   ],
   mistakes({ x, init }, _p, key) {
     const resp = eStep(x, init, "spherical").responsibilities;
@@ -80,7 +80,7 @@ export const emIterationExercise = defineExercise<Params, Data>({
       ...mStepMistakes(x, resp, k, { orderMatters: true, oldMeans: init.means }),
       ...mistake(
         "unnormalised-responsibilities",
-        "You used γ_j N(x | μ_j, σ²_j I) without dividing by the sum over components; responsibilities of each point sum to one.",
+        "You used γⱼ N(x | μⱼ, σⱼ² I) without dividing by the sum over components; responsibilities of each point sum to one.",
         unnormalised,
       ),
     ];

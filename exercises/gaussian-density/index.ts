@@ -76,9 +76,9 @@ export const gaussianDensityExercise = defineExercise<Params, Data>({
     const withSigma = sum(diff.map((a, p) => sum(diff.map((b, q) => a * data.covariance[p][q] * b))));
     const both = (id: string, message: string, lp: number) => mistake(id, message, { density: Math.exp(lp), logDensity: lp });
     return [
-      ...both("forgot-2pi", "You forgot the (2π)^(d/2) factor in the normaliser.", logPdf + (d / 2) * LN_2PI),
-      ...both("forgot-determinant", "You forgot the |Σ|^(1/2) factor in the normaliser.", logPdf + logDet / 2),
-      ...both("determinant-not-square-root", "You divided by |Σ|; the normaliser has its square root |Σ|^(1/2).", logPdf - logDet / 2),
+      ...both("forgot-2pi", "You forgot the factor (2π) raised to d/2 in the normaliser.", logPdf + (d / 2) * LN_2PI),
+      ...both("forgot-determinant", "You forgot the √|Σ| factor in the normaliser.", logPdf + logDet / 2),
+      ...both("determinant-not-square-root", "You divided by |Σ|; the normaliser has its square root √|Σ|.", logPdf - logDet / 2),
       ...both("forgot-half-in-exponent", "You forgot the 1/2 in the exponent −(1/2)(x − μ)ᵀΣ⁻¹(x − μ).", logPdf - maha / 2),
       ...both("sigma-not-inverse", "You used Σ in the quadratic form; it needs the inverse Σ⁻¹.", logPdf + maha / 2 - withSigma / 2),
       ...mistake("log10", "You used log base 10; give the natural logarithm ln.", { logDensity: logPdf / Math.LN10 }),

@@ -2,6 +2,7 @@ import { gmmKnownLabels, sphericalGaussianMle } from "../../src/solver";
 import { mixtureSample } from "../../src/solver/datasets";
 import { defineExercise } from "../contract";
 import { mistake, pointsPlot, pointsTable } from "../common";
+import { texLines } from "../em-shared";
 import { paramsSchema, sizeParam } from "../params";
 import { texMat, texNum, texVec } from "../tex";
 
@@ -49,13 +50,13 @@ export const gmmKnownLabelsExercise = defineExercise<Params, Data>({
             numbers: [{ label: String.raw`\hat\mu`, value: r.means }],
           },
           {
-            title: `Spherical variances: squared distances to the component mean, divided by d·n_j (d = ${d})`,
-            tex: r.variances
-              .map(
+            title: `Spherical variances: squared distances to the component mean, divided by d·nⱼ (d = ${d})`,
+            tex: texLines(
+              r.variances.map(
                 (v, i) =>
                   String.raw`\hat\sigma^2_{${i + 1}} = \frac{${texNum(v * d * r.counts[i], 6)}}{${d} \cdot ${r.counts[i]}} = ${texNum(v, 6)}`,
-              )
-              .join(String.raw`\\`),
+              ),
+            ),
             numbers: [
               { label: String.raw`\hat\sigma^2`, value: r.variances },
               { label: String.raw`\textstyle\sum_i \ln\left(\hat\gamma_{z(i)}\,\mathcal N(x^{(i)})\right)`, value: r.logLikelihood },
@@ -66,9 +67,9 @@ export const gmmKnownLabelsExercise = defineExercise<Params, Data>({
     };
   },
   parts: ({ d, k }) => [
-    { name: "weights", label: "Mixing weights γ₁..γk", shape: { kind: "vector", length: k } },
+    { name: "weights", label: "Mixing weights γ₁…γₖ", shape: { kind: "vector", length: k } },
     { name: "means", label: "Component means (one row per component)", shape: { kind: "matrix", rows: k, cols: d } },
-    { name: "variances", label: "Spherical variances σ²₁..σ²k", shape: { kind: "vector", length: k } },
+    { name: "variances", label: "Spherical variances σ₁²…σₖ²", shape: { kind: "vector", length: k } },
   ],
   mistakes({ x, k }, _p, key) {
     const n = x.length;
@@ -78,23 +79,23 @@ export const gmmKnownLabelsExercise = defineExercise<Params, Data>({
     const counts = weights.map((w) => Math.round(w * n));
     const overall = sphericalGaussianMle(x).mean;
     return [
-      ...mistake("counts-not-fractions", "Your weights are counts; the mixing weights are fractions n̂_j / n and sum to one.", {
+      ...mistake("counts-not-fractions", "Your weights are counts; the mixing weights are fractions n̂ⱼ / n and sum to one.", {
         weights: counts,
       }),
       // With d = 1 there is nothing to forget: the mistake is the key itself.
-      ...(d === 1 ? [] : mistake("forgot-1-over-d", "You forgot the 1/d: a spherical variance divides the squared distances by d·n̂_j.", {
+      ...(d === 1 ? [] : mistake("forgot-1-over-d", "You forgot the 1/d: a spherical variance divides the squared distances by d·n̂ⱼ.", {
         variances: variances.map((v) => v * d),
       })),
-      ...mistake("n-minus-1", "You divided by d·(n̂_j − 1); the MLE divides by d·n̂_j.", {
+      ...mistake("n-minus-1", "You divided by d·(n̂ⱼ − 1); the MLE divides by d·n̂ⱼ.", {
         variances: variances.map((v, j) => (v * counts[j]) / (counts[j] - 1)),
       }),
-      ...mistake("divided-by-n", "You divided each component's squared distances by n (all points); divide by d·n̂_j (its own points).", {
+      ...mistake("divided-by-n", "You divided each component's squared distances by n (all points); divide by d·n̂ⱼ (its own points).", {
         variances: variances.map((v, j) => (v * counts[j]) / n),
       }),
       ...mistake("overall-mean", "You used the mean of all points for every component; average only the points with that label.", {
         means: Array.from({ length: k }, () => overall.slice()),
       }),
-      ...mistake("standard-deviation", "You gave standard deviations; the question asks for the variances σ̂²_j.", {
+      ...mistake("standard-deviation", "You gave standard deviations; the question asks for the variances σ̂ⱼ².", {
         variances: variances.map((v) => Math.sqrt(v)),
       }),
     ];

@@ -63,7 +63,7 @@ export const mStepExercise = defineExercise<Params, Data>({
             numbers: [{ label: String.raw`\mu`, value: r.means }],
           },
           {
-            title: `Weighted spherical variances (divide by d·n_j, d = ${d})`,
+            title: `Weighted spherical variances (divide by d·nⱼ, d = ${d})`,
             tex: texLines(
               r.variances.map(
                 (v, j) => String.raw`\sigma^2_{${j + 1}} = \frac{${texNum(v * d * nk[j], 6)}}{${d} \cdot ${texNum(nk[j], 6)}} = ${texNum(v, 6)}`,
@@ -76,9 +76,9 @@ export const mStepExercise = defineExercise<Params, Data>({
     };
   },
   parts: ({ d, k }) => [
-    { name: "weights", label: "Mixing weights γ₁..γk", shape: { kind: "vector", length: k } },
+    { name: "weights", label: "Mixing weights γ₁…γₖ", shape: { kind: "vector", length: k } },
     { name: "means", label: "Means (one row per component)", shape: { kind: "matrix", rows: k, cols: d } },
-    { name: "variances", label: "Spherical variances σ²₁..σ²k", shape: { kind: "vector", length: k } },
+    { name: "variances", label: "Spherical variances σ₁²…σₖ²", shape: { kind: "vector", length: k } },
   ],
   mistakes({ x, responsibilities }, _p, key) {
     return mStepMistakes(

@@ -54,7 +54,7 @@ export const mixtureLogLikelihoodExercise = defineExercise<Params, Data>({
     const logs = x.map((xi) => data.weights.map((w, j) => Math.log(w) + sphericalLogPdf(xi, data.means[j], data.variances[j])));
     return [
       ...mistake("log10", "You used log base 10; the log-likelihood uses the natural logarithm ln.", { logLikelihood: ll / Math.LN10 }),
-      ...mistake("forgot-weights", "You left out the mixing weights γ_j inside the sum.", {
+      ...mistake("forgot-weights", "You left out the mixing weights γⱼ inside the sum.", {
         logLikelihood: sum(x.map((xi) => Math.log(sum(data.means.map((m, j) => Math.exp(sphericalLogPdf(xi, m, data.variances[j]))))))),
       }),
       ...mistake("log-inside-sum", "You summed the logs of the components; the log of a mixture is ln of the sum over components, not a sum of logs.", {
@@ -64,7 +64,7 @@ export const mixtureLogLikelihoodExercise = defineExercise<Params, Data>({
         logLikelihood: sum(logs.map((row) => Math.max(...row))),
       }),
       ...mistake("mean-per-point", "You gave the average per point; the log-likelihood is the total over all n points.", { logLikelihood: ll / n }),
-      ...mistake("forgot-2pi", "You forgot the (2π)^(d/2) in the Gaussian normaliser.", { logLikelihood: ll + (n * d * Math.log(2 * Math.PI)) / 2 }),
+      ...mistake("forgot-2pi", "You forgot the factor (2π) raised to d/2 in the Gaussian normaliser.", { logLikelihood: ll + (n * d * Math.log(2 * Math.PI)) / 2 }),
     ];
   },
   table: ({ x }) => pointsTable(x),

@@ -28,7 +28,8 @@
       body: new URLSearchParams(new FormData(form)),
       credentials: "same-origin",
     }).then(function (res) {
-      if (res.redirected) { window.location.assign(res.url); return; }
+      // The graded result: land on it (#result) as a browser without JavaScript does.
+      if (res.redirected) { window.location.assign(res.url.split("#")[0] + "#result"); return; }
       // Unreadable answers (422) or a closed exercise (409) stored nothing: let the browser post
       // again and show the server's page with the explanations.
       form.submit();

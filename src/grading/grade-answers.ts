@@ -1,5 +1,5 @@
 import { formatShape, type Shape, type Value } from "./shape";
-import { allClose, DEFAULT_ATOL, DEFAULT_RTOL, totalRelativeError } from "./tolerance";
+import { allClose, DEFAULT_ATOL, DEFAULT_RTOL, isClose, totalRelativeError } from "./tolerance";
 import { matchPermutation } from "./permutation";
 
 /**
@@ -42,9 +42,80 @@ function formatTolerance(x: number): string {
   return String(Number(x.toPrecision(6)));
 }
 
-/** The generic feedback for a wrong answer: states the tolerance, never the key. */
+/**
+ * Significant digits that always land within `rtol` of a value: rounding to s digits moves a
+ * number by at most 5 x 10^-s of itself (leading digit 1), so s = ceil(log10(5 / rtol)).
+ * 1% gives 3. Undefined when rtol is 0 (only the absolute tolerance applies).
+ *
+ * @example significantDigits(0.01) // 3
+ */
+export function significantDigits(rtol: number): number | undefined {
+  if (!(rtol > 0)) return undefined;
+  return Math.max(1, Math.ceil(Math.log10(5 / rtol) - 1e-9));
+}
+
+/** The tolerance in plain words, for the question page and for wrong answers. */
+export function toleranceSentence(rtol: number, atol: number): string {
+  const digits = significantDigits(rtol);
+  if (digits === undefined) return `Give the exact value (within ${formatTolerance(atol)}).`;
+  return `Give at least ${digits} significant digits: an answer within ${formatTolerance(rtol * 100)}% of the exact value counts.`;
+}
+
+/** The generic feedback for a wrong answer without a known mistake: states the tolerance, never the key. */
 export function toleranceFeedback(rtol: number, atol: number): string {
-  return `Not within the tolerance (relative ${formatTolerance(rtol * 100)}%, absolute ${formatTolerance(atol)}) of the expected value.`;
+  return `Not close enough. ${toleranceSentence(rtol, atol)}`;
+}
+
+type Off = { where: string; high: boolean };
+
+function describeOff(off: Off[], total: number): string {
+  if (total === 1 && off.length === 1) return `Your answer is too ${off[0]!.high ? "high" : "low"}.`;
+  const high = off.filter((o) => o.high);
+  const low = off.filter((o) => !o.high);
+  if (off.length > 3) {
+    const counts = [high.length > 0 ? `${high.length} too high` : "", low.length > 0 ? `${low.length} too low` : ""].filter(Boolean).join(" and ");
+    return `${off.length === total ? `All ${total}` : `${off.length} of ${total}`} entries are off: ${counts}.`;
+  }
+  // In reading order: the group holding the first entry that is off comes first.
+  const groups = (off[0]!.high ? [high, low] : [low, high])
+    .filter((g) => g.length > 0)
+    .map((g) => {
+      const where = g.map((o) => o.where);
+      const list = where.length === 1 ? where[0]! : `${where.slice(0, -1).join(", ")} and ${where[where.length - 1]}`;
+      return `${list} ${where.length === 1 ? "is" : "are"} too ${g[0]!.high ? "high" : "low"}`;
+    });
+  const sentence = groups.join("; ");
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
+/**
+ * Feedback for a wrong answer of the right shape: which entries are too high or too low (the
+ * direction only, never the expected value) and how precise an answer must be.
+ */
+export function wrongValueFeedback(answer: Value, key: Value, rtol: number, atol: number): string {
+  const off: Off[] = [];
+  let total = 0;
+  const check = (a: number, b: number, where: string) => {
+    total++;
+    if (!isClose(a, b, rtol, atol)) off.push({ where, high: a > b });
+  };
+  if (typeof answer === "number" || typeof key === "number") {
+    if (typeof answer === "number" && typeof key === "number") check(answer, key, "your answer");
+  } else {
+    const matrix = Array.isArray(key[0]);
+    for (let i = 0; i < key.length; i++) {
+      const a: unknown = answer[i];
+      const b: unknown = key[i];
+      if (Array.isArray(a) && Array.isArray(b)) {
+        // A column (k x 1, e.g. 1-D means) is read by rows, a single row by entries.
+        for (let j = 0; j < b.length; j++) {
+          const where = b.length === 1 ? `row ${i + 1}` : key.length === 1 ? `entry ${j + 1}` : `row ${i + 1} entry ${j + 1}`;
+          check(a[j] as number, b[j] as number, where);
+        }
+      } else if (!matrix) check(a as number, b as number, `entry ${i + 1}`);
+    }
+  }
+  return off.length > 0 ? `${describeOff(off, total)} ${toleranceSentence(rtol, atol)}` : toleranceFeedback(rtol, atol);
 }
 
 function own<T>(record: Record<string, T> | Partial<Record<string, T>>, name: string): T | undefined {
@@ -170,7 +241,7 @@ export function gradeAnswers(input: GradeInput): GradeOutput {
     } else if (!sameShape(ans, key)) {
       results.push({ name: part.name, correct: false, feedback: `Expected ${formatShape(part.shape)}.` });
     } else {
-      results.push({ name: part.name, correct: false, feedback: toleranceFeedback(rtol, atol) });
+      results.push({ name: part.name, correct: false, feedback: wrongValueFeedback(ans, key, rtol, atol) });
     }
   }
   const score = total > 0 ? earned / total : 0;

@@ -219,10 +219,28 @@ function toMatrix(rows: Raw[], shape: { rows: number; cols: number }): Outcome<n
   return { ok: true, value: out };
 }
 
+/** A row (or list) ended with ";", as in MATLAB or numpy-style "1 2; 3 4;": the last ";" ends, it does not separate. */
+function dropTrailingSemicolon(s: string): string {
+  const t = s.trimEnd();
+  return t.endsWith(";") ? t.slice(0, -1) : t;
+}
+
+/**
+ * A k x 1 matrix (a column, e.g. the means of a 1-D mixture) written as one list of k numbers,
+ * "-2.1, 3.9" or "[-2.1, 3.9]": unambiguous, read as the column.
+ */
+function columnFromList(rows: Raw[], shape: { rows: number; cols: number }): Raw[] {
+  if (shape.cols !== 1 || shape.rows < 2) return rows;
+  if (rows.length === 1 && Array.isArray(rows[0]) && rows[0].length === shape.rows && rows[0].every((x) => !Array.isArray(x))) {
+    return rows[0].map((x) => [x]);
+  }
+  if (rows.length === shape.rows && rows.every((x) => !Array.isArray(x))) return rows.map((x) => [x]);
+  return rows;
+}
+
 /** Reads a matrix written as rows separated by newlines or ";", entries by commas or spaces. */
 function matrixRowsFromText(s: string): Outcome<Raw[]> {
-  const lines = s
-    .trim()
+  const lines = dropTrailingSemicolon(s.trim())
     .split(/;|\r\n|\n|\r/)
     .map((line) => line.trim());
   const rows: Raw[] = [];
@@ -260,7 +278,7 @@ function parseVector(input: unknown, length: number): Outcome<number[]> {
     return raw.ok ? toVector(raw.value, length, s) : raw;
   }
   if (s.includes("]")) return fail('a "]" has no matching "["');
-  const parts = splitEntries(s, true);
+  const parts = splitEntries(dropTrailingSemicolon(s), true);
   return parts.ok ? toVector(parts.value, length, s) : parts;
 }
 
@@ -268,30 +286,31 @@ function parseMatrix(input: unknown, shape: { rows: number; cols: number }): Out
   if (typeof input === "number") return toMatrix([[input]], shape);
   if (Array.isArray(input)) {
     const raw = fromJsonArray(input, 2);
-    return raw.ok ? toMatrix(raw.value, shape) : raw;
+    return raw.ok ? toMatrix(columnFromList(raw.value, shape), shape) : raw;
   }
   if (typeof input !== "string") return fail(`got ${describe(input)}`);
   const s = normalize(input.trim());
   if (s.startsWith("[")) {
     const inner = s.slice(1, -1);
     if (s.endsWith("]") && !/[\[\]]/.test(inner)) {
-      // One pair of brackets: MATLAB style "[1 0; 0 1]", or a single row "[1, 2]" when rows = 1.
+      // One pair of brackets: MATLAB style "[1 0; 0 1]", a single row "[1, 2]" when rows = 1, or
+      // a column "[1, 2]" when cols = 1.
       if (/[;\n\r]/.test(inner)) {
         const rows = matrixRowsFromText(inner);
-        return rows.ok ? toMatrix(rows.value, shape) : rows;
+        return rows.ok ? toMatrix(columnFromList(rows.value, shape), shape) : rows;
       }
-      if (shape.rows === 1) {
+      if (shape.rows === 1 || shape.cols === 1) {
         const row = splitEntries(inner, false);
-        return row.ok ? toMatrix([row.value], shape) : row;
+        return row.ok ? toMatrix(columnFromList([row.value], shape), shape) : row;
       }
       return fail('write each row in brackets, e.g. [[1, 0], [0, 1]], or separate rows by ";"');
     }
     const raw = parseBracketText(s, 2);
-    return raw.ok ? toMatrix(raw.value, shape) : raw;
+    return raw.ok ? toMatrix(columnFromList(raw.value, shape), shape) : raw;
   }
   if (s.includes("]")) return fail('a "]" has no matching "["');
   const rows = matrixRowsFromText(s);
-  return rows.ok ? toMatrix(rows.value, shape) : rows;
+  return rows.ok ? toMatrix(columnFromList(rows.value, shape), shape) : rows;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { gradeAnswers, type Mistake, type PartSpec, type Value } from "../../src/grading";
+import { gradeAnswers, isClose, significantDigits, type Mistake, type PartSpec, type Value } from "../../src/grading";
 import { hungarian, matchPermutation } from "../../src/grading/permutation";
 
 const scalar = { kind: "scalar" } as const;
@@ -36,7 +36,7 @@ describe("gradeAnswers: parts, weights and feedback", () => {
     expect(r.parts[0]).toEqual({
       name: "mean",
       correct: false,
-      feedback: "Not within the tolerance (relative 1%, absolute 1e-8) of the expected value.",
+      feedback: "Your answer is too high. Give at least 3 significant digits: an answer within 1% of the exact value counts.",
     });
     expect(r.parts[0]!.feedback).not.toContain("2.5");
   });
@@ -45,7 +45,7 @@ describe("gradeAnswers: parts, weights and feedback", () => {
     const r = gradeAnswers({ parts, key, answers: { mean: 2.6, variance: 1.25 }, rtol: 0.05, atol: 0.001 });
     expect(r.score).toBe(1);
     const wrong = gradeAnswers({ parts, key, answers: { mean: 2.5, variance: 2 }, rtol: 0.001, atol: 0 });
-    expect(wrong.parts[1]!.feedback).toBe("Not within the tolerance (relative 0.1%, absolute 0) of the expected value.");
+    expect(wrong.parts[1]!.feedback).toBe("Your answer is too high. Give at least 4 significant digits: an answer within 0.1% of the exact value counts.");
   });
 
   test("missing answers and wrong shapes are wrong, without revealing the key", () => {
@@ -91,7 +91,7 @@ describe("gradeAnswers: mistake diagnosis", () => {
   test("an unknown wrong answer gets the generic feedback", () => {
     const r = gradeAnswers({ parts, key, answers: { mean: 2, variance: 7 }, mistakes });
     expect(r.parts[1]!.mistake).toBeUndefined();
-    expect(r.parts[1]!.feedback).toMatch(/^Not within the tolerance/);
+    expect(r.parts[1]!.feedback).toMatch(/^Your answer is too high\. Give at least 3 significant digits/);
   });
 
   test("mistakes only apply to the parts they name", () => {
@@ -259,5 +259,54 @@ describe("gradeAnswers: permutation tie-break with a missing part", () => {
     expect(r.permutation).toEqual({ c: [1, 0] });
     expect(r.score).toBe(0);
     expect(r.parts[1]!.feedback).toBe("No answer was given for this part.");
+  });
+});
+
+describe("gradeAnswers: plain-words feedback for undiagnosed wrong answers (issue 13, finding 3)", () => {
+  const vec: PartSpec[] = [{ name: "w", label: "Weights", shape: { kind: "vector", length: 3 } }];
+  const mat: PartSpec[] = [{ name: "m", label: "Means", shape: { kind: "matrix", rows: 2, cols: 2 } }];
+
+  test("a scalar says too high or too low and the significant digits expected", () => {
+    const parts: PartSpec[] = [{ name: "x", label: "x", shape: scalar }];
+    const low = gradeAnswers({ parts, key: { x: 0.123456 }, answers: { x: 0.12 } }).parts[0]!.feedback;
+    expect(low).toBe("Your answer is too low. Give at least 3 significant digits: an answer within 1% of the exact value counts.");
+    expect(low).not.toMatch(/tolerance|1e-8|0\.1234/);
+    expect(gradeAnswers({ parts, key: { x: -5 }, answers: { x: -4 } }).parts[0]!.feedback).toMatch(/^Your answer is too high\./);
+  });
+
+  test("lists and matrices name the entries that are off and their direction, never the key", () => {
+    const v = gradeAnswers({ parts: vec, key: { w: [0.2, 0.3, 0.5] }, answers: { w: [0.25, 0.3, 0.4] } }).parts[0]!.feedback;
+    expect(v).toBe("Entry 1 is too high; entry 3 is too low. Give at least 3 significant digits: an answer within 1% of the exact value counts.");
+    const m = gradeAnswers({ parts: mat, key: { m: [[1, 2], [3, 4]] }, answers: { m: [[1, 2.5], [2, 1]] } }).parts[0]!.feedback;
+    expect(m).toBe("Row 1 entry 2 is too high; row 2 entry 1 and row 2 entry 2 are too low. Give at least 3 significant digits: an answer within 1% of the exact value counts.");
+  });
+
+  test("a column (k x 1) is read by rows, a single row by entries", () => {
+    const col: PartSpec[] = [{ name: "m", label: "Means", shape: { kind: "matrix", rows: 2, cols: 1 } }];
+    expect(gradeAnswers({ parts: col, key: { m: [[-2], [4]] }, answers: { m: [[-3], [5]] } }).parts[0]!.feedback).toMatch(/^Row 1 is too low; row 2 is too high\./);
+    const row: PartSpec[] = [{ name: "m", label: "Mean", shape: { kind: "matrix", rows: 1, cols: 2 } }];
+    expect(gradeAnswers({ parts: row, key: { m: [[1, 2]] }, answers: { m: [[1, 3]] } }).parts[0]!.feedback).toMatch(/^Entry 2 is too high\./);
+  });
+
+  test("many entries off are counted, not listed", () => {
+    const key = { m: [[1, 2], [3, 4]] };
+    expect(gradeAnswers({ parts: mat, key, answers: { m: [[2, 3], [4, 1]] } }).parts[0]!.feedback).toMatch(/^All 4 entries are off: 3 too high and 1 too low\. Give at least 3/);
+    const big: PartSpec[] = [{ name: "v", label: "v", shape: { kind: "vector", length: 6 } }];
+    expect(gradeAnswers({ parts: big, key: { v: [1, 1, 1, 1, 1, 1] }, answers: { v: [0, 0, 0, 0, 1, 1] } }).parts[0]!.feedback).toMatch(/^4 of 6 entries are off: 4 too low\./);
+  });
+
+  test("the number of digits follows the item's relative tolerance", () => {
+    expect(significantDigits(0.01)).toBe(3);
+    expect(significantDigits(0.05)).toBe(2);
+    expect(significantDigits(0.001)).toBe(4);
+    expect(significantDigits(0.005)).toBe(3);
+    expect(significantDigits(0)).toBeUndefined();
+    // The promise holds: any value rounded to that many digits is accepted.
+    for (const rtol of [0.05, 0.01, 0.005, 0.001]) {
+      const s = significantDigits(rtol)!;
+      for (const key of [1.04999, 1.5, 9.99949, 0.0123456, 123456]) {
+        expect(isClose(Number(key.toPrecision(s)), key, rtol, 0)).toBe(true);
+      }
+    }
   });
 });

@@ -425,3 +425,30 @@ describe("parseAnswer: adversarial input stays fast", () => {
     }
   });
 });
+
+describe("parseAnswer: unambiguous matrix forms (issue 13, finding 4)", () => {
+  const identity = [
+    [1, 0],
+    [0, 1],
+  ];
+  const column = { kind: "matrix", rows: 2, cols: 1 } as const;
+  test.each([["-2.14, 3.98"], ["-2.14 3.98"], ["[-2.14, 3.98]"], ["[-2.14 3.98]"], ["-2.14; 3.98"], ["-2.14\n3.98"], ["[[-2.14], [3.98]]"], ["-2.14; 3.98;"]])(
+    "a k x 1 matrix (means of a 1-D mixture) accepts %j",
+    (input) => {
+      expect(ok(input, column)).toEqual([[-2.14], [3.98]]);
+    },
+  );
+  test("a k x 1 matrix accepts a flat JSON list", () => {
+    expect(ok([-2.14, 3.98], column)).toEqual([[-2.14], [3.98]]);
+    expect(ok(["-2.14", "3.98"], column)).toEqual([[-2.14], [3.98]]);
+  });
+  test("a k x 1 matrix still rejects a list of the wrong length", () => {
+    expect(message("1, 2, 3", column)).toContain("a 2 x 1 matrix");
+  });
+  test.each([["1 0; 0 1;"], ["1 0; 0 1 ;\n"], ["1 0\n0 1;"], ["[1 0; 0 1;]"]])("a trailing semicolon ends a matrix: %j", (input) => {
+    expect(ok(input, mat2)).toEqual(identity);
+  });
+  test("a trailing semicolon ends a list", () => {
+    expect(ok("1; 2; 3;", { kind: "vector", length: 3 })).toEqual([1, 2, 3]);
+  });
+});

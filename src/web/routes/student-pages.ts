@@ -5,7 +5,8 @@ import type { Db } from "../../db/client";
 import { insertStudentEnrollment, selectOptionalCourseByJoinCode } from "../../db/dashboard";
 import { selectOptionalSubmissionOfVariant, selectRecentSubmissionsForVariant } from "../../db/submissions";
 import { selectVariantFor } from "../../homework/variant-access";
-import { formatShape } from "../../grading";
+import { DEFAULT_ATOL, DEFAULT_RTOL, formatShape, toleranceSentence } from "../../grading";
+import { answerText } from "../forms/answer-text";
 import { assignmentForUser, questionFor, type ItemState } from "../../homework/assignment-view";
 import { studentDashboard } from "../../homework/dashboard";
 import { submitAnswers, type PartFeedback } from "../../homework/submit";
@@ -40,11 +41,16 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
     attempt: s.attempt,
     createdAt: s.createdAt,
     score: s.score,
-    raw: Object.entries(JSON.parse(s.raw) as Record<string, unknown>).map(([name, value]) => ({ name, value: typeof value === "string" ? value : JSON.stringify(value) })),
+    raw: Object.entries(JSON.parse(s.raw) as Record<string, unknown>).map(([name, value]) => ({ name, value: answerText(value) })),
   }));
+  const label = new Map(question.parts.map((p) => [p.name, p.label]));
+  for (const h of history) for (const r of h.raw) Object.assign(r, { label: label.get(r.name) ?? r.name });
   const resultParts = new Map((page.result?.parts ?? []).map((p) => [p.name, p]));
   const index = view.items.indexOf(state);
   const open = view.policy.status === "open" && (state.attemptsLeft === null || state.attemptsLeft > 0);
+  // Focus (and so the scroll position) lands on what the submit produced: the first unreadable
+  // answer, else the graded result or the refusal. Autofocus works without JavaScript.
+  const firstBad = page.errors ? question.parts.find((p) => page.errors![p.name] !== undefined)?.name : undefined;
   res.status(page.errors ? 422 : page.error ? 409 : 200).render("student/item", {
     title: `${view.assignment.title}: exercise ${index + 1}`,
     assignment: view.assignment,
@@ -59,10 +65,15 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
       ...p,
       shapeText: formatShape(p.shape),
       multiline: p.shape.kind === "matrix",
-      value: typeof page.values?.[p.name] === "string" ? page.values[p.name] : page.values?.[p.name] === undefined ? "" : JSON.stringify(page.values[p.name]),
+      // One line per matrix row, so a 4 x 2 answer is seen whole (up to 12 rows; more scroll).
+      rows: p.shape.kind === "matrix" ? Math.min(Math.max(p.shape.rows, 2), 12) : undefined,
+      value: answerText(page.values?.[p.name]),
       error: page.errors?.[p.name],
+      autofocus: p.name === firstBad,
       result: resultParts.get(p.name),
     })),
+    toleranceText: toleranceSentence(state.item.rtol ?? DEFAULT_RTOL, state.item.atol ?? DEFAULT_ATOL),
+    focusNotice: !firstBad && (page.result !== undefined || page.error !== undefined),
     result: page.result,
     errors: page.errors,
     error: page.error,
