@@ -441,9 +441,9 @@ export function histogramFor(h: HistogramData, title: string): string {
  * A part's histogram for the projector: a small viewBox (so its 12-unit labels scale up to 24 px
  * and more on a 1920-wide screen) and no title inside (the panel's heading names the part).
  */
-export function projectorHistogram(h: HistogramData): string {
+export function projectorHistogram(h: HistogramData, label: string): string {
   const marker = h.correct === null ? undefined : { value: h.correct, label: h.mode === "value" ? "correct" : "correct (0)" };
-  return histogramSvg(h.values, { title: "", xLabel: h.mode === "value" ? "answer" : "answer − own correct value", marker, width: 330, height: 210 });
+  return histogramSvg(h.values, { title: "", xLabel: h.mode === "value" ? "answer" : "answer − own correct value", marker, width: 330, height: 210, name: `Class answers: ${label}` });
 }
 
 /** A key value as the projector prints it: 4 significant digits; vectors "a, b"; matrix rows "; "-separated. */
@@ -489,7 +489,7 @@ export async function presenterState(deps: QuizDeps, quiz: QuizRecord, origin: s
         ...r,
         revealParts: r.parts.map((p) => ({
           ...p,
-          histogramSvg: projectorHistogram(p.histogram),
+          histogramSvg: projectorHistogram(p.histogram, p.label),
           correctValue: key[p.part] !== undefined ? formatValue(key[p.part]!) : null,
         })),
         histogramSvg: histogramFor(r.histogram, `Class answers: ${r.histogram.axisLabel}`),

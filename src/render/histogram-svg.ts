@@ -4,7 +4,13 @@ import { HIGHLIGHT, PALETTE } from "./palette";
 import { extent, linearScale, niceTicks, widen } from "./scale";
 import { emptyNote, frame, num, svgDocument, xAxis, yAxis, type SvgOptions } from "./svg";
 
-export type HistogramOptions = SvgOptions & { bins?: number; marker?: { value: number; label: string }; xLabel?: string };
+export type HistogramOptions = SvgOptions & {
+  bins?: number;
+  marker?: { value: number; label: string };
+  xLabel?: string;
+  /** What screen readers call the chart when the visible title is empty (a panel heading names it). */
+  name?: string;
+};
 
 /**
  * Equal-width bin counts of the finite values over [lo, hi] (the last bin is closed); the counts
@@ -41,7 +47,7 @@ export function histogramSvg(values: number[], opts: HistogramOptions = {}): str
   const range = extent(data);
   const marker = opts.marker && Number.isFinite(opts.marker.value) ? opts.marker : undefined;
   if (!range) {
-    return svgDocument(f, title, [emptyNote(f)], "histogram", ` data-n="0"`);
+    return svgDocument(f, title, [emptyNote(f)], "histogram", ` data-n="0"`, opts.name);
   }
   const [lo, hi] = widen(range[0], range[1]);
   const requested = opts.bins !== undefined && Number.isFinite(opts.bins) ? Math.round(opts.bins) : defaultBins(data.length);
@@ -75,5 +81,5 @@ export function histogramSvg(values: number[], opts: HistogramOptions = {}): str
       `<text x="${num(mx > (f.left + f.right) / 2 ? mx - 4 : mx + 4)}" y="${num(f.top + 12)}" text-anchor="${mx > (f.left + f.right) / 2 ? "end" : "start"}" fill="${HIGHLIGHT}">${escapeHtml(marker.label)}</text></g>`,
     );
   }
-  return svgDocument(f, title, body, "histogram", ` data-n="${data.length}"`);
+  return svgDocument(f, title, body, "histogram", ` data-n="${data.length}"`, opts.name);
 }

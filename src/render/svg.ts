@@ -30,13 +30,14 @@ export function num(v: number): string {
  * Wraps chart content in an accessible, responsive SVG: a viewBox and width 100% (no fixed pixel
  * size), role="img", a <title> and a matching aria-label.
  */
-export function svgDocument(f: Frame, title: string, body: string[], kind: string, extra = ""): string {
+export function svgDocument(f: Frame, title: string, body: string[], kind: string, extra = "", name = title): string {
   const t = escapeHtml(title);
+  const n = escapeHtml(name);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="likely-plot likely-${kind}" viewBox="0 0 ${num(f.width)} ${num(f.height)}"`,
-    ` width="100%" preserveAspectRatio="xMidYMid meet" style="max-width:100%;height:auto" role="img" aria-label="${t}"`,
+    ` width="100%" preserveAspectRatio="xMidYMid meet" style="max-width:100%;height:auto" role="img" aria-label="${n}"`,
     ` font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12"${extra}>`,
-    `<title>${t}</title>`,
+    `<title>${n}</title>`,
     title ? `<text x="${num(f.width / 2)}" y="18" text-anchor="middle" font-size="14" font-weight="600">${t}</text>` : "",
     ...body,
     `</svg>`,

@@ -104,7 +104,7 @@ test("the exercise page lists the latest attempts only, and the form still grade
 
   const page = await agent.get(url).expect(200);
   expect(page.text).toContain(`Your latest ${HISTORY_SHOWN} attempts; ${2500 - HISTORY_SHOWN} earlier ones are not listed.`);
-  const listed = [...page.text.matchAll(/<tr><td>(\d+)<\/td>/g)].map((m) => Number(m[1]));
+  const listed = [...page.text.matchAll(/<strong>Attempt (\d+)<\/strong>/g)].map((m) => Number(m[1]));
   expect(listed).toEqual(Array.from({ length: HISTORY_SHOWN }, (_, i) => 2500 - i));
 
   const key = await keyOf(item.variantId);
@@ -118,7 +118,7 @@ test("the exercise page lists the latest attempts only, and the form still grade
     const res = await submit();
     expect(res.status).toBe(303);
     const shown = await agent.get(res.headers.location!.replace(/#.*/, "")).expect(200);
-    expect(shown.text).toContain(`<tr><td>${attempt}</td>`);
+    expect(shown.text).toContain(`<strong>Attempt ${attempt}</strong>`);
     expect(shown.text).toMatch(new RegExp(`Attempt ${attempt} graded: <strong>100%</strong>`));
   }
   const refused = await submit();
