@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { parseRosterCsv } from "../../auth/roster-csv";
 import { importRoster } from "../../auth/roster-import";
@@ -7,7 +7,8 @@ import { selectAssignmentsForCourse } from "../../db/assignments";
 import type { Db } from "../../db/client";
 import { countCourseStudents, insertCourse, selectOptionalCourse, updateCourse } from "../../db/courses";
 import { isUniqueViolation } from "../../db/errors";
-import { selectExtensionsForAssignment, upsertExtension } from "../../db/extensions";
+import { selectExtensionsForAssignment } from "../../db/extensions";
+import { grantExtension } from "../../homework/extensions";
 import { selectCourseStudents, selectOptionalCourseStudent } from "../../db/gradebook";
 import { selectSubmissionsForStudent } from "../../db/submissions";
 import { buildGradebook, gradebookCsv } from "../../homework/gradebook";
@@ -132,9 +133,9 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
     res.type("text/csv; charset=utf-8").send("\uFEFF" + gradebookCsv(book));
   });
 
-  router.get("/courses/:courseId/students/:userId", async (req, res) => {
-    const course = await instructorCourse(db, req);
-    const student = await selectOptionalCourseStudent(db, course.id, idParam(req.params.userId, "student"));
+  /** One student's record: deadlines and attempts with the extension form, and their submissions. */
+  async function renderStudent(req: Request, res: Response, course: { id: number }, studentId: number, extra: Record<string, unknown> = {}, status = 200) {
+    const student = await selectOptionalCourseStudent(db, course.id, studentId);
     if (!student) throw notFound("student");
     const [assignments, submissions] = await Promise.all([selectAssignmentsForCourse(db, course.id), selectSubmissionsForStudent(db, course.id, student.id)]);
     const itemInfo = new Map(assignments.flatMap((a) => a.items.map((item, i) => [item.id, { assignment: a, number: i + 1, item }] as const)));
@@ -143,11 +144,11 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
       const e = (await selectExtensionsForAssignment(db, a.id)).find((x) => x.userId === student.id);
       if (e) extensions.set(a.id, e);
     }
-    res.render("instructor/student", {
+    res.status(status).render("instructor/student", {
       title: student.name,
       course,
       student,
-      notice: req.query.saved ? "Extension saved." : undefined,
+      notice: req.query.saved ? (req.query.afterReveal ? "Extension saved (granted after the answer key was revealed)." : "Extension saved.") : undefined,
       assignments: assignments.map((a) => ({ ...a, extension: extensions.get(a.id) })),
       submissions: submissions.map((s) => {
         const info = itemInfo.get(s.itemId)!;
@@ -160,7 +161,13 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
           results: JSON.parse(s.results) as { name: string; correct: boolean; feedback: string }[],
         };
       }),
+      ...extra,
     });
+  }
+
+  router.get("/courses/:courseId/students/:userId", async (req, res) => {
+    const course = await instructorCourse(db, req);
+    await renderStudent(req, res, course, idParam(req.params.userId, "student"));
   });
 
   router.post("/courses/:courseId/students/:userId/extensions", async (req, res) => {
@@ -169,11 +176,20 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
     if (!student) throw notFound("student");
     const assignmentId = idParam(req.body?.assignmentId, "assignment");
     const assignments = await selectAssignmentsForCourse(db, course.id);
-    if (!assignments.some((a) => a.id === assignmentId)) throw notFound("assignment");
-    const extra = Number(req.body?.extraAttempts ?? 0);
+    const assignment = assignments.find((a) => a.id === assignmentId);
+    if (!assignment) throw notFound("assignment");
+    const extraText = typeof req.body?.extraAttempts === "string" ? req.body.extraAttempts.trim() : "";
+    const extra = extraText === "" ? 0 : Number(extraText);
     if (!Number.isInteger(extra) || extra < 0 || extra > 100) throw new HttpError(400, "Extra attempts: expected a whole number from 0 to 100");
-    await upsertExtension(db, { assignmentId, userId: student.id, dueAt: optionalDate(req.body ?? {}, "dueAt", "New due date"), extraAttempts: extra });
-    res.redirect(303, `/courses/${course.id}/students/${student.id}?saved=1`);
+    const grant = { assignmentId, userId: student.id, dueAt: optionalDate(req.body ?? {}, "dueAt", "New due date"), extraAttempts: extra };
+    try {
+      const result = await grantExtension(db, grant, { confirmedAfterReveal: req.body?.confirmAfterReveal === "1" });
+      res.redirect(303, `/courses/${course.id}/students/${student.id}?saved=1${result.keyRevealed ? "&afterReveal=1" : ""}`);
+    } catch (err) {
+      if (!(err instanceof HttpError) || !err.details?.needsConfirmation) throw err;
+      // Ask again, with the same values and an explicit confirmation.
+      await renderStudent(req, res, course, student.id, { confirm: { assignment, grant, message: err.message, dueAtText: typeof req.body?.dueAt === "string" ? req.body.dueAt : "" } }, 409);
+    }
   });
 
   return router;

@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from "express";
 import { dataAsCsv, dataAsJson, renderSolution } from "../../../exercises";
 import type { Db } from "../../db/client";
 import { insertStudentEnrollment, selectOptionalCourseByJoinCode } from "../../db/dashboard";
+import { selectRegradesForStudent } from "../../db/item-submissions";
 import { selectSubmissionsForVariant } from "../../db/submissions";
 import { selectVariantFor } from "../../homework/variant-access";
 import { formatShape } from "../../grading";
@@ -14,6 +15,12 @@ import { HttpError, notFound } from "../../http-error";
 import { submitLimiter } from "../middleware/rate-limits";
 import { currentUser, requireUser } from "../middleware/require-user";
 import { idParam } from "../validate";
+
+/** Regrades that changed this student's scores, with the exercise number, so they are told. */
+async function studentRegrades(db: Db, assignmentId: number, userId: number, items: { id: number }[]) {
+  const rows = await selectRegradesForStudent(db, assignmentId, userId);
+  return rows.map((r) => ({ itemId: r.itemId, number: items.findIndex((i) => i.id === r.itemId) + 1, attempt: r.submission.attempt, oldScore: r.oldScore, newScore: r.newScore, createdAt: r.createdAt }));
+}
 
 /** Form fields are named part_<name>; only the exercise's own part names are read. */
 function answersFromForm(body: Record<string, unknown>, partNames: string[]): Record<string, unknown> {
@@ -67,6 +74,7 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
     history,
     idempotencyKey: crypto.randomUUID(),
     solutionHtml: state.reveal ? renderSolution(toRecord(variant)) : undefined,
+    regrades: (await studentRegrades(db, view.assignment.id, currentUser(req).id, view.assignment.items)).filter((r) => r.itemId === state.item.id).map((r) => ({ ...r, number: undefined })),
     bestPercent: state.score,
   });
 }
@@ -103,7 +111,7 @@ export function studentPages(db: Db, options: { submitLimitPerMinute: number }):
   router.get("/assignments/:id", async (req, res, next) => {
     const view = await assignmentForUser(db, idParam(req.params.id, "assignment"), currentUser(req).id, { createVariants: false });
     if (view.role === "instructor") return next(); // the instructor's page for the same URL
-    res.render("student/assignment", { title: view.assignment.title, view });
+    res.render("student/assignment", { title: view.assignment.title, view, regrades: await studentRegrades(db, view.assignment.id, currentUser(req).id, view.assignment.items) });
   });
 
   router.get("/assignments/:id/items/:itemId", async (req, res) => {

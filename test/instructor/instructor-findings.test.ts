@@ -1,0 +1,208 @@
+// Issue 13, instructor side: each finding as the instructor meets it, through the real form posts.
+import { PASSWORD, twoCourses } from "../support/fixtures";
+import { createTestApp, csrfFrom, signInAgent, type TestApp } from "../support/test-app";
+
+let t: TestApp;
+let courseId: number;
+type Agent = Awaited<ReturnType<typeof signInAgent>>;
+let instructor: Agent;
+let student1: Agent;
+let student2: Agent;
+
+beforeAll(async () => {
+  t = await createTestApp({ LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0" });
+  ({ courseId } = await twoCourses(t.db));
+  instructor = await signInAgent(t.app, "instructor@example.edu", PASSWORD);
+  student1 = await signInAgent(t.app, "student1@example.edu", PASSWORD);
+  student2 = await signInAgent(t.app, "student2@example.edu", PASSWORD);
+});
+afterAll(() => t.close());
+
+/** Posts the new-assignment form as the browser does: every field present, empty ones as "". */
+async function postNewAssignment(fields: Record<string, string>) {
+  const form = await instructor.get(`/courses/${courseId}/assignments/new`).expect(200);
+  const blank: Record<string, string> = { title: "", kind: "homework", maxAttempts: "", opensAt: "", dueAt: "", revealPolicy: "after-due", scorePolicy: "best" };
+  for (let i = 0; i < 8; i++) for (const f of ["exercise", "params", "points", "rtol", "atol"]) blank[`item${i}_${f}`] = "";
+  return instructor.post(`/courses/${courseId}/assignments`).type("form").send({ ...blank, _csrf: csrfFrom(form.text), ...fields });
+}
+
+/** Awaits a response and checks its status, showing the page when it is another. */
+async function okStatus(res: Promise<{ status: number; text: string; headers: Record<string, string> }>, status: number) {
+  const r = await res;
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 600)}`);
+  return r;
+}
+
+function idFrom(location: string): number {
+  return Number(/\/assignments\/(\d+)/.exec(location)![1]);
+}
+
+/** Posts the edit form with the values the edit page shows, changed by `fields`. */
+async function postEdit(id: number, fields: Record<string, string>) {
+  const page = await instructor.get(`/assignments/${id}/edit`).expect(200);
+  const values: Record<string, string> = { _csrf: csrfFrom(page.text) };
+  for (const m of page.text.matchAll(/<input [^>]*name="([^"]+)"[^>]*>/g)) {
+    const tag = m[0];
+    if (/type="checkbox"/.test(tag) && !/\bchecked\b/.test(tag)) continue;
+    values[m[1]!] = /value="([^"]*)"/.exec(tag)?.[1] ?? "";
+  }
+  for (const m of page.text.matchAll(/<select id="[^"]+" name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) values[m[1]!] = /<option value="([^"]*)"[^>]*selected/.exec(m[2]!)?.[1] ?? "";
+  return instructor.post(`/assignments/${id}/edit`).type("form").send({ ...values, ...fields });
+}
+
+describe("finding 8: attempts of an exam made or edited through the form", () => {
+  test("an exam created with the attempts field left empty allows one attempt, as through the API", async () => {
+    const res = await okStatus(postNewAssignment({ title: "Form exam", kind: "exam", item0_exercise: "bernoulli-mle" }), 303);
+    const a = await t.db.assignment.findUniqueOrThrow({ where: { id: idFrom(res.headers.location) } });
+    expect(a.maxAttempts).toBe(1);
+  });
+
+  test("saving the edit form of an exam with the attempts field emptied keeps it at one attempt", async () => {
+    const res = await okStatus(postNewAssignment({ title: "Edited exam", kind: "exam", maxAttempts: "3", item0_exercise: "bernoulli-mle" }), 303);
+    const id = idFrom(res.headers.location);
+    await okStatus(postEdit(id, { maxAttempts: "" }), 303);
+    expect((await t.db.assignment.findUniqueOrThrow({ where: { id } })).maxAttempts).toBe(1);
+    // Turning homework into an exam without typing attempts gives the exam default, too.
+    const hw = idFrom((await okStatus(postNewAssignment({ title: "Homework to exam", item0_exercise: "bernoulli-mle" }), 303)).headers.location);
+    expect((await t.db.assignment.findUniqueOrThrow({ where: { id: hw } })).maxAttempts).toBeNull();
+    await okStatus(postEdit(hw, { kind: "exam", maxAttempts: "" }), 303);
+    expect((await t.db.assignment.findUniqueOrThrow({ where: { id: hw } })).maxAttempts).toBe(1);
+  });
+
+  test("sibling: the edit form refuses 0 points (as creation does) and writes nothing of a rejected edit", async () => {
+    const id = idFrom((await okStatus(postNewAssignment({ title: "Zero points", item0_exercise: "bernoulli-mle" }), 303)).headers.location);
+    const item = await t.db.assignmentItem.findFirstOrThrow({ where: { assignmentId: id } });
+    const res = await postEdit(id, { title: "Renamed", [`existing${item.id}_points`]: "0" });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("Exercise 1 points");
+    expect(res.text).toContain('value="Renamed"'); // what was typed is kept
+    const after = await t.db.assignment.findUniqueOrThrow({ where: { id }, include: { items: true } });
+    expect(after.title).toBe("Zero points");
+    expect(after.items[0]!.points).toBe(1);
+  });
+});
+
+describe("finding 10: the instructor's own preview", () => {
+  test("opening and answering an exercise as instructor creates no student variant and locks nothing", async () => {
+    const id = idFrom((await okStatus(postNewAssignment({ title: "Preview me", item0_exercise: "bernoulli-mle" }), 303)).headers.location);
+    const item = await t.db.assignmentItem.findFirstOrThrow({ where: { assignmentId: id } });
+    const page = await instructor.get(`/assignments/${id}/items/${item.id}`).expect(200);
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.text)![1]!;
+    await instructor.post(`/assignments/${id}/items/${item.id}`).type("form").send({ _csrf: csrfFrom(page.text), idempotencyKey: key, part_theta: "0.5" }).expect(303);
+    const overview = await instructor.get(`/assignments/${id}`).expect(200);
+    const row = /<tbody>\s*<tr>([\s\S]*?)<\/tr>/.exec(overview.text)![1]!;
+    const nums = [...row.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(nums[1]).toBe("0"); // Students
+    expect(overview.text).toContain("No submissions yet.");
+    const edit = await instructor.get(`/assignments/${id}/edit`).expect(200);
+    expect(edit.text).not.toContain("has student variants");
+    expect(edit.text).toContain("Remove this exercise");
+    const stats = await instructor.get(`/assignments/${id}/items/${item.id}/stats`).expect(200);
+    expect(stats.text).toMatch(/Students<\/span><b>0<\/b>/);
+    // A student's view still counts and locks.
+    await student1.get(`/assignments/${id}/items/${item.id}`).expect(200);
+    expect((await instructor.get(`/assignments/${id}/edit`).expect(200)).text).toContain("has student variants");
+  });
+});
+
+describe("finding 11: extra attempts after the key was revealed", () => {
+  test("the grant asks for confirmation, then saves and says it was after the reveal", async () => {
+    const id = idFrom((await okStatus(postNewAssignment({ title: "Reveal then extend", maxAttempts: "1", revealPolicy: "after-attempts", item0_exercise: "bernoulli-mle" }), 303)).headers.location);
+    const item = await t.db.assignmentItem.findFirstOrThrow({ where: { assignmentId: id } });
+    const page = await student2.get(`/assignments/${id}/items/${item.id}`).expect(200);
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.text)![1]!;
+    const graded = await student2.post(`/assignments/${id}/items/${item.id}`).type("form").send({ _csrf: csrfFrom(page.text), idempotencyKey: key, part_theta: "0.123456" }).expect(303);
+    expect((await student2.get(graded.headers.location).expect(200)).text).toContain("Worked solution");
+    const user = await t.db.user.findUniqueOrThrow({ where: { email: "student2@example.edu" } });
+    const studentPage = await instructor.get(`/courses/${courseId}/students/${user.id}`).expect(200);
+    const ask = await instructor.post(`/courses/${courseId}/students/${user.id}/extensions`).type("form").send({ _csrf: csrfFrom(studentPage.text), assignmentId: String(id), dueAt: "", extraAttempts: "1" });
+    expect(ask.status).toBe(409);
+    expect(ask.text).toContain("already been revealed");
+    expect(ask.text).toContain('name="confirmAfterReveal" value="1"');
+    expect(await t.db.extension.count({ where: { assignmentId: id, userId: user.id } })).toBe(0);
+    const confirmed = await instructor.post(`/courses/${courseId}/students/${user.id}/extensions`).type("form").send({ _csrf: csrfFrom(ask.text), assignmentId: String(id), dueAt: "", extraAttempts: "1", confirmAfterReveal: "1" });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.location).toContain("afterReveal=1");
+    expect((await t.db.extension.findFirstOrThrow({ where: { assignmentId: id, userId: user.id } })).extraAttempts).toBe(1);
+    // An extension on work whose key is not revealed needs no confirmation.
+    const other = idFrom((await okStatus(postNewAssignment({ title: "Not revealed", maxAttempts: "1", item0_exercise: "bernoulli-mle" }), 303)).headers.location);
+    const plain = await instructor.post(`/courses/${courseId}/students/${user.id}/extensions`).type("form").send({ _csrf: csrfFrom(studentPage.text), assignmentId: String(other), dueAt: "", extraAttempts: "2" });
+    expect(plain.status).toBe(303);
+    expect(plain.headers.location).not.toContain("afterReveal");
+  });
+});
+
+describe("finding 12: form errors in the form's words, once, at the field", () => {
+  test("a bad parameter in the second exercise row names 'Exercise 2 parameters', once, and highlights that input", async () => {
+    const res = await postNewAssignment({ title: "Bogus", item0_exercise: "bernoulli-mle", item1_exercise: "gaussian-mle", item1_params: "bogus=1" });
+    expect(res.status).toBe(400);
+    expect(res.text).not.toMatch(/items\.\d/);
+    expect(res.text).toContain("Exercise 2 parameters");
+    expect(res.text.match(/unknown parameter/g)).toHaveLength(1);
+    expect(res.text).toMatch(/<input id="item1_params"[^>]*aria-invalid="true"/);
+    expect(res.text).not.toMatch(/<input id="item0_params"[^>]*aria-invalid/);
+  });
+
+  test("an empty row in between does not shift the exercise number; a zod issue is labelled too", async () => {
+    const res = await postNewAssignment({ title: "Gap", item0_exercise: "bernoulli-mle", item2_exercise: "gaussian-mle", item2_points: "-3" });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("Exercise 3 points");
+    expect(res.text).toMatch(/<input id="item2_points"[^>]*aria-invalid="true"/);
+  });
+
+  test("settings show in words, the dropdown shows exercise titles without slugs, and roster counts agree in number", async () => {
+    const id = idFrom((await okStatus(postNewAssignment({ title: "Words", revealPolicy: "after-attempts", item0_exercise: "bernoulli-mle" }), 303)).headers.location);
+    const page = await instructor.get(`/assignments/${id}`).expect(200);
+    expect(page.text).not.toContain(">after-attempts<");
+    expect(page.text).toContain("once attempts are used up");
+    const form = await instructor.get(`/courses/${courseId}/assignments/new`).expect(200);
+    expect(form.text).not.toMatch(/<option value="gaussian-mle"[^>]*>[^<]*\(gaussian-mle\)</);
+  });
+});
+
+describe("finding 13: item statistics", () => {
+  test("wrong answers are shown as relative error to each student's own key, and the chart counts whole students", async () => {
+    const id = idFrom((await okStatus(postNewAssignment({ title: "Stats", item0_exercise: "bernoulli-mle" }), 303)).headers.location);
+    const item = await t.db.assignmentItem.findFirstOrThrow({ where: { assignmentId: id } });
+    const page = await student1.get(`/assignments/${id}/items/${item.id}`).expect(200);
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.text)![1]!;
+    await student1.post(`/assignments/${id}/items/${item.id}`).type("form").send({ _csrf: csrfFrom(page.text), idempotencyKey: key, part_theta: "0.987654" }).expect(303);
+    const stats = await instructor.get(`/assignments/${id}/items/${item.id}/stats`).expect(200);
+    expect(stats.text).not.toContain("0.987654");
+    expect(stats.text).toContain("Relative error");
+    const ticks = [...stats.text.matchAll(/<text x="[^"]+" y="[^"]+" text-anchor="end" stroke="none">([^<]+)<\/text>/g)].map((m) => Number(m[1]));
+    expect(ticks.length).toBeGreaterThan(1);
+    for (const tick of ticks) expect(Number.isInteger(tick)).toBe(true);
+  });
+});
+
+describe("finding 14: regrade", () => {
+  test("regrade previews first, applies on POST then redirects (a reload does not re-run it), and the student is told", async () => {
+    const id = idFrom((await okStatus(postNewAssignment({ title: "Regrade me", item0_exercise: "bernoulli-mle", item0_rtol: "0" }), 303)).headers.location);
+    const item = await t.db.assignmentItem.findFirstOrThrow({ where: { assignmentId: id } });
+    const page = await student1.get(`/assignments/${id}/items/${item.id}`).expect(200);
+    const v = await t.db.variant.findFirstOrThrow({ where: { itemId: item.id, user: { email: "student1@example.edu" } } });
+    const theta = (JSON.parse(v.key) as { theta: number }).theta;
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.text)![1]!;
+    await student1.post(`/assignments/${id}/items/${item.id}`).type("form").send({ _csrf: csrfFrom(page.text), idempotencyKey: key, part_theta: String(theta * 1.004) }).expect(303);
+    const sub = await t.db.submission.findFirstOrThrow({ where: { variantId: v.id } });
+    expect(sub.score).toBe(0);
+    await okStatus(postEdit(id, { [`existing${item.id}_rtol`]: "0.01" }), 303);
+
+    const preview = await instructor.get(`/assignments/${id}/items/${item.id}/regrade`).expect(200);
+    expect(preview.text).toContain("Apply");
+    expect((await t.db.submission.findUniqueOrThrow({ where: { id: sub.id } })).score).toBe(0); // nothing written yet
+    const applied = await instructor.post(`/assignments/${id}/items/${item.id}/regrade`).type("form").send({ _csrf: csrfFrom(preview.text) });
+    expect(applied.status).toBe(303);
+    expect((await t.db.submission.findUniqueOrThrow({ where: { id: sub.id } })).score).toBe(1);
+    expect(await t.db.regradeLog.count({ where: { itemId: item.id } })).toBe(1);
+    await instructor.get(applied.headers.location).expect(200); // the "reload" target is a GET
+    expect(await t.db.regradeLog.count({ where: { itemId: item.id } })).toBe(1);
+
+    const seen = await student1.get(`/assignments/${id}`).expect(200);
+    expect(seen.text).toContain("Your score was changed by a regrade");
+    const itemPage = await student1.get(`/assignments/${id}/items/${item.id}`).expect(200);
+    expect(itemPage.text).toContain("Your score was changed by a regrade");
+    expect((await student2.get(`/assignments/${id}`).expect(200)).text).not.toContain("changed by a regrade");
+  });
+});
