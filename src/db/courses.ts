@@ -40,37 +40,42 @@ export type RosterEntry = { email: string; name: string; passwordHash: string };
 
 /**
  * Roster import: creates missing accounts and enrols everyone as a student, in one transaction.
- * Existing accounts keep their password and name; an existing enrolment (either role) is left as
- * it is, so re-importing the same roster changes nothing.
+ * An existing account keeps its name and credentials, with one exception: a password that another
+ * course's instructor chose at import (and its holder never replaced) is voided, with every session
+ * and token and that course's unused setup links, because an instructor must never hold the
+ * credentials of an account that belongs to other courses. An existing enrolment (either role) is
+ * left as it is, so re-importing the same roster changes nothing. Returns who was newly enrolled.
  */
-export async function upsertRoster(
-  db: Db,
-  courseId: number,
-  entries: RosterEntry[],
-): Promise<{ created: PublicUser[]; enrolled: number }> {
+export async function upsertRoster(db: Db, courseId: number, entries: RosterEntry[]): Promise<{ newlyEnrolled: PublicUser[] }> {
   return db.$transaction(async (tx) => {
-    const created: PublicUser[] = [];
-    let enrolled = 0;
+    const newlyEnrolled: PublicUser[] = [];
+    const select = { id: true, email: true, name: true, role: true, passwordSetByCourseId: true } as const;
     for (const entry of entries) {
       const email = normalizeEmail(entry.email);
-      let user = await tx.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, role: true } });
+      let user = await tx.user.findUnique({ where: { email }, select });
       if (!user) {
         user = await tx.user.create({
-          data: { email, name: entry.name, role: "student", passwordHash: entry.passwordHash },
-          select: { id: true, email: true, name: true, role: true },
+          data: { email, name: entry.name, role: "student", passwordHash: entry.passwordHash, passwordSetByCourseId: entry.passwordHash ? courseId : null },
+          select,
         });
-        created.push(user as PublicUser);
+      } else if (user.passwordSetByCourseId !== null && user.passwordSetByCourseId !== courseId) {
+        await tx.user.update({ where: { id: user.id }, data: { passwordHash: "", passwordSetByCourseId: null } });
+        await tx.session.deleteMany({ where: { userId: user.id } });
+        await tx.apiToken.deleteMany({ where: { userId: user.id } });
+        await tx.accountSetup.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: new Date() } });
       }
       const existing = await tx.enrollment.findUnique({
         where: { userId_courseId: { userId: user.id, courseId } },
         select: { id: true },
       });
       if (!existing) {
+        // Unused setup links from other courses die: only this course's new link can set a first password.
+        await tx.accountSetup.updateMany({ where: { userId: user.id, usedAt: null, courseId: { not: courseId } }, data: { usedAt: new Date() } });
         await tx.enrollment.create({ data: { userId: user.id, courseId, role: "student" } });
-        enrolled++;
+        newlyEnrolled.push({ id: user.id, email: user.email, name: user.name, role: user.role as PublicUser["role"] });
       }
     }
-    return { created, enrolled };
+    return { newlyEnrolled };
   });
 }
 

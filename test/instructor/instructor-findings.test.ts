@@ -1,6 +1,7 @@
 // Issue 13, instructor side: each finding as the instructor meets it, through the real form posts.
+import request from "supertest";
 import { PASSWORD, twoCourses } from "../support/fixtures";
-import { createTestApp, csrfFrom, signInAgent, type TestApp } from "../support/test-app";
+import { createTestApp, csrfFrom, signInAgent, tokenFor, type TestApp } from "../support/test-app";
 
 let t: TestApp;
 let courseId: number;
@@ -150,7 +151,7 @@ describe("finding 12: form errors in the form's words, once, at the field", () =
     expect(res.text).toMatch(/<input id="item2_points"[^>]*aria-invalid="true"/);
   });
 
-  test("settings show in words, the dropdown shows exercise titles without slugs, and roster counts agree in number", async () => {
+  test("settings show in words and the exercise dropdown shows titles, not slugs", async () => {
     const id = idFrom((await okStatus(postNewAssignment({ title: "Words", revealPolicy: "after-attempts", item0_exercise: "bernoulli-mle" }), 303)).headers.location);
     const page = await instructor.get(`/assignments/${id}`).expect(200);
     expect(page.text).not.toContain(">after-attempts<");
@@ -204,5 +205,78 @@ describe("finding 14: regrade", () => {
     const itemPage = await student1.get(`/assignments/${id}/items/${item.id}`).expect(200);
     expect(itemPage.text).toContain("Your score was changed by a regrade");
     expect((await student2.get(`/assignments/${id}`).expect(200)).text).not.toContain("changed by a regrade");
+  });
+});
+
+describe("finding 9: roster import never hands an instructor the credentials of another course's account", () => {
+  const api = (token: string) => ({
+    post: (path: string, body: object) => request(t.app).post(path).set("Authorization", `Bearer ${token}`).send(body),
+  });
+
+  async function importPage(roster: string) {
+    const page = await instructor.get(`/courses/${courseId}/students`).expect(200);
+    return instructor.post(`/courses/${courseId}/students`).type("form").send({ _csrf: csrfFrom(page.text), roster });
+  }
+
+  /** What the import tells the instructor (notice and setup links), with e-mail, name and token blanked out. */
+  function told(html: string): string {
+    const notice = /<div class="notice[^"]*" role="status">([^<]*)<\/div>/.exec(html)?.[1] ?? "";
+    const links = /<section class="card notice-info setup-links">[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+    return notice + links.replace(/https?:\/\/[^"<]*\/welcome\/[A-Za-z0-9_-]+/g, "/welcome/T").replace(/<td>[^<]*<\/td>/g, "<td>X</td>");
+  }
+
+  test("an account another course's instructor created with a chosen password loses that password when this course enrols it", async () => {
+    const other = await tokenFor(t.app, "other.instructor@example.edu", PASSWORD);
+    const otherCourse = (await t.db.course.findFirstOrThrow({ where: { code: "OTHER1" } })).id;
+    await api(other).post(`/api/v1/courses/${otherCourse}/students`, { students: [{ email: "victim@example.edu", name: "Vic Tim", password: "attacker-chosen" }] }).expect(201);
+    const stolen = await tokenFor(t.app, "victim@example.edu", "attacker-chosen");
+
+    // This course's import of the same e-mail reads exactly like the import of a brand-new one.
+    const existing = await importPage("email,name\nvictim@example.edu,Vic Tim\n");
+    const fresh = await importPage("email,name\nfresh.person@example.edu,Fresh Person\n");
+    expect(existing.status).toBe(200);
+    expect(told(existing.text)).toContain("/welcome/T");
+    expect(told(existing.text)).toBe(told(fresh.text));
+    expect(existing.text).toContain("1 student added to ML101");
+    expect(existing.text).not.toMatch(/new account/i);
+
+    // The other instructor's password and token are dead; the holder sets their own through this course's link.
+    await request(t.app).post("/api/v1/tokens").send({ email: "victim@example.edu", password: "attacker-chosen" }).expect(401);
+    await request(t.app).get("/api/v1/me").set("Authorization", `Bearer ${stolen}`).expect(401);
+    const link = /href="https?:\/\/[^"]+(\/welcome\/[A-Za-z0-9_-]+)"/.exec(existing.text)![1]!;
+    const holder = request.agent(t.app);
+    const welcome = await holder.get(link).expect(200);
+    await holder.post(link).type("form").send({ _csrf: csrfFrom(welcome.text), password: "victims-own-pass", confirm: "victims-own-pass" }).expect(303);
+    await tokenFor(t.app, "victim@example.edu", "victims-own-pass");
+    // A later import by the first course touches nothing, and its page cannot tell either.
+    await api(other).post(`/api/v1/courses/${otherCourse}/students`, { students: [{ email: "victim@example.edu", name: "Vic Tim", password: "attacker-again" }] }).expect(201);
+    await tokenFor(t.app, "victim@example.edu", "victims-own-pass");
+  });
+
+  test("an existing account is enrolled untouched: a given password is ignored, its link only leads to sign-in, and counts do not tell", async () => {
+    const mine = await tokenFor(t.app, "instructor@example.edu", PASSWORD);
+    const res = await api(mine).post(`/api/v1/courses/${courseId}/students`, {
+      students: [
+        { email: "other.student@example.edu", name: "Renamed", password: "hijack-password" },
+        { email: "brand.new@example.edu", name: "Brand New", password: "brand-new-pass" },
+      ],
+    }).expect(201);
+    expect(res.body).toMatchObject({ created: 2, enrolled: 2 });
+    await request(t.app).post("/api/v1/tokens").send({ email: "other.student@example.edu", password: "hijack-password" }).expect(401);
+    await tokenFor(t.app, "other.student@example.edu", PASSWORD);
+    expect((await t.db.user.findUniqueOrThrow({ where: { email: "other.student@example.edu" } })).name).toBe("Oscar Other");
+    await tokenFor(t.app, "brand.new@example.edu", "brand-new-pass");
+
+    const link = (res.body.setupLinks as { email: string; path: string }[]).find((l) => l.email === "other.student@example.edu")!.path;
+    const agent = request.agent(t.app);
+    const page = await agent.get(link).expect(200);
+    expect(page.text).not.toContain('name="password"');
+    // Even a hand-made post to the link sets nothing on an account that has a password.
+    const csrf = csrfFrom((await agent.get("/signin").expect(200)).text);
+    const tried = await agent.post(link).type("form").send({ _csrf: csrf, password: "taken-over-pass", confirm: "taken-over-pass" });
+    expect(tried.status).toBe(303);
+    expect(tried.headers.location).toBe("/signin");
+    await request(t.app).post("/api/v1/tokens").send({ email: "other.student@example.edu", password: "taken-over-pass" }).expect(401);
+    await tokenFor(t.app, "other.student@example.edu", PASSWORD);
   });
 });

@@ -1,5 +1,6 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
+import { completeSetup, setupState } from "../../auth/account-setup";
 import { authenticate } from "../../auth/authenticate";
 import type { Db } from "../../db/client";
 import { loginLimiter } from "../middleware/rate-limits";
@@ -12,6 +13,13 @@ const signInForm = z.object({
   password: z.string().max(200).default(""),
   next: z.string().max(2000).optional(),
 });
+
+const setupForm = z
+  .object({
+    password: z.string().min(10, { error: "Password: at least 10 characters" }).max(200, { error: "Password: at most 200 characters" }),
+    confirm: z.string().max(200),
+  })
+  .refine((f) => f.password === f.confirm, { error: "Repeat password: the two passwords differ", path: ["confirm"] });
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 function safeNext(next: unknown): string | undefined {
@@ -50,6 +58,29 @@ export function authPages(o: SessionOptions): Router {
       res.redirect(303, safeNext(form.next) ?? landing(req));
     },
   );
+
+  // One-time setup links from roster imports: the holder of an account without a password chooses one.
+  router.get("/welcome/:token", async (req, res) => {
+    const state = await setupState(o.db, String(req.params.token));
+    if (!state) return res.status(404).render("welcome", { title: "Link not valid", dead: true });
+    res.render("welcome", { title: "Welcome", state, token: req.params.token });
+  });
+
+  router.post("/welcome/:token", loginLimiter(), async (req, res) => {
+    const token = String(req.params.token);
+    const state = await setupState(o.db, token);
+    if (!state) return res.status(404).render("welcome", { title: "Link not valid", dead: true });
+    if (state.kind === "sign-in") return res.redirect(303, "/signin");
+    const form = setupForm.safeParse(req.body ?? {});
+    if (!form.success) {
+      return res.status(400).render("welcome", { title: "Welcome", state, token, fieldError: { field: String(form.error.issues[0]!.path[0]), message: form.error.issues[0]!.message } });
+    }
+    const user = await completeSetup(o.db, token, form.data.password);
+    if (!user) return res.status(404).render("welcome", { title: "Link not valid", dead: true });
+    await startSession(o, req, res, user.id);
+    req.user = user;
+    res.redirect(303, landing(req));
+  });
 
   router.post("/signout", async (req, res) => {
     await endSession(o, req, res);

@@ -18,6 +18,7 @@ import type { GradebookSource } from "../gradebook-source";
 import { optionalDate } from "../forms/assignment-form";
 import { currentUser, requireUser } from "../middleware/require-user";
 import { idParam } from "../validate";
+import { plural } from "../helpers/plural";
 
 const courseForm = z.object({
   code: z.string().trim().min(2, { error: "Course code: at least 2 characters, e.g. ML101" }).max(20, { error: "Course code: at most 20 characters" }).regex(/^[A-Za-z0-9._-]+$/, { error: "Course code: letters, digits, dot, dash or underscore" }),
@@ -33,7 +34,7 @@ async function instructorCourse(db: Db, req: Request) {
 }
 
 /** Course management for instructors: courses, roster, gradebook, one student's record. */
-export function instructorCoursePages(db: Db, options: { gradebookExtras?: GradebookSource }): Router {
+export function instructorCoursePages(db: Db, options: { gradebookExtras?: GradebookSource; publicUrl?: string }): Router {
   const router = Router();
   router.use("/courses", requireUser);
 
@@ -103,7 +104,11 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
       res.status(status).render("instructor/roster", { title: `${course.code} students`, course, students: await selectCourseStudents(db, course.id), scripts: ["/static/js/roster-upload.js"], ...extra });
     if (!parsed.ok) return render(400, { error: parsed.error, roster: csv });
     const result = await importRoster(db, course.id, parsed.rows);
-    await render(200, { imported: result, notice: `${result.created} new accounts, ${result.enrolled} newly enrolled.` });
+    const origin = options.publicUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`;
+    const links = result.setupLinks.map((l) => ({ ...l, url: origin + l.path }));
+    // The same words whether or not an e-mail had an account elsewhere.
+    const notice = result.enrolled === 0 ? "Everyone on this roster was enrolled already." : `${plural(result.enrolled, "student")} added to ${course.code}.`;
+    await render(200, { imported: { ...result, setupLinks: links }, notice });
   });
 
   router.get("/courses/:courseId/gradebook", async (req, res) => {
