@@ -280,3 +280,36 @@ describe("finding 9: roster import never hands an instructor the credentials of 
     await tokenFor(t.app, "other.student@example.edu", PASSWORD);
   });
 });
+
+describe("finding 9 siblings: an instructor-chosen password is for the first sign-in only", () => {
+  test("signing in with it leads to choosing one's own; joining another course needs that first; changing it ends the old holder's access", async () => {
+    const mine = await tokenFor(t.app, "instructor@example.edu", PASSWORD);
+    await request(t.app).post(`/api/v1/courses/${courseId}/students`).set("Authorization", `Bearer ${mine}`).send({ students: [{ email: "given.pw@example.edu", name: "Given Pw", password: "instructor-chosen" }] }).expect(201);
+    const instructorsCopy = await tokenFor(t.app, "given.pw@example.edu", "instructor-chosen");
+
+    const agent = request.agent(t.app);
+    const signin = await agent.get("/signin").expect(200);
+    const signedIn = await agent.post("/signin").type("form").send({ _csrf: csrfFrom(signin.text), email: "given.pw@example.edu", password: "instructor-chosen" }).expect(303);
+    expect(signedIn.headers.location).toBe("/account/password?first=1");
+
+    // Self-enrolment into another course is refused while the instructor's password is in use.
+    const otherCourse = await t.db.course.findFirstOrThrow({ where: { code: "OTHER1" } });
+    const dash = await agent.get("/assignments").expect(200);
+    const join = await agent.post("/join").type("form").send({ _csrf: csrfFrom(dash.text), code: otherCourse.joinCode });
+    expect(join.status).toBe(409);
+    expect(join.text).toContain("choose your own password");
+    const user = await t.db.user.findUniqueOrThrow({ where: { email: "given.pw@example.edu" } });
+    expect(await t.db.enrollment.count({ where: { userId: user.id, courseId: otherCourse.id } })).toBe(0);
+
+    const form = await agent.get("/account/password").expect(200);
+    expect(form.text).toContain("Choose your own password");
+    const wrong = await agent.post("/account/password").type("form").send({ _csrf: csrfFrom(form.text), current: "nope", password: "my-own-password", confirm: "my-own-password" });
+    expect(wrong.status).toBe(400);
+    expect(wrong.text).toMatch(/<input id="current"[^>]*aria-invalid="true"/);
+    await agent.post("/account/password").type("form").send({ _csrf: csrfFrom(form.text), current: "instructor-chosen", password: "my-own-password", confirm: "my-own-password" }).expect(303);
+    await request(t.app).get("/api/v1/me").set("Authorization", `Bearer ${instructorsCopy}`).expect(401);
+    await request(t.app).post("/api/v1/tokens").send({ email: "given.pw@example.edu", password: "instructor-chosen" }).expect(401);
+    await agent.get("/assignments").expect(200); // this browser stays signed in
+    await agent.post("/join").type("form").send({ _csrf: csrfFrom(dash.text), code: otherCourse.joinCode }).expect(303);
+  });
+});

@@ -2,8 +2,10 @@ import { Router, type Request } from "express";
 import { z } from "zod";
 import { completeSetup, setupState } from "../../auth/account-setup";
 import { authenticate } from "../../auth/authenticate";
+import { changeOwnPassword, hasInstructorChosenPassword } from "../../auth/change-password";
 import type { Db } from "../../db/client";
 import { loginLimiter } from "../middleware/rate-limits";
+import { currentUser, requireUser } from "../middleware/require-user";
 import { endSession, startSession } from "../middleware/session";
 
 type SessionOptions = { db: Db; secret: string; secureCookies: boolean };
@@ -18,6 +20,14 @@ const setupForm = z
   .object({
     password: z.string().min(10, { error: "Password: at least 10 characters" }).max(200, { error: "Password: at most 200 characters" }),
     confirm: z.string().max(200),
+  })
+  .refine((f) => f.password === f.confirm, { error: "Repeat password: the two passwords differ", path: ["confirm"] });
+
+const changeForm = z
+  .object({
+    current: z.string().max(200).default(""),
+    password: z.string().min(10, { error: "New password: at least 10 characters" }).max(200, { error: "New password: at most 200 characters" }),
+    confirm: z.string().max(200).default(""),
   })
   .refine((f) => f.password === f.confirm, { error: "Repeat password: the two passwords differ", path: ["confirm"] });
 
@@ -55,6 +65,8 @@ export function authPages(o: SessionOptions): Router {
       }
       await startSession(o, req, res, user.id);
       req.user = user;
+      // A password an instructor chose at import is for the first sign-in only: the holder replaces it.
+      if (await hasInstructorChosenPassword(o.db, user.id)) return res.redirect(303, "/account/password?first=1");
       res.redirect(303, safeNext(form.next) ?? landing(req));
     },
   );
@@ -80,6 +92,21 @@ export function authPages(o: SessionOptions): Router {
     await startSession(o, req, res, user.id);
     req.user = user;
     res.redirect(303, landing(req));
+  });
+
+  router.get("/account/password", requireUser, async (req, res) => {
+    res.render("account-password", { title: "Your password", first: await hasInstructorChosenPassword(o.db, currentUser(req).id) });
+  });
+
+  router.post("/account/password", requireUser, loginLimiter(), async (req, res) => {
+    const user = currentUser(req);
+    const first = await hasInstructorChosenPassword(o.db, user.id);
+    const form = changeForm.safeParse(req.body ?? {});
+    const again = (field: string, message: string) => res.status(400).render("account-password", { title: "Your password", first, fieldError: { field, message } });
+    if (!form.success) return again(String(form.error.issues[0]!.path[0]), form.error.issues[0]!.message);
+    if (form.data.password === form.data.current) return again("password", "New password: choose one different from the current password");
+    if (!(await changeOwnPassword(o.db, user.id, form.data.current, form.data.password, req.sessionHash))) return again("current", "Current password: that is not your current password");
+    res.redirect(303, `${landing(req)}?passwordChanged=1`);
   });
 
   router.post("/signout", async (req, res) => {

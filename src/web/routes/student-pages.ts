@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from "express";
 import { dataAsCsv, dataAsJson, renderSolution } from "../../../exercises";
 import type { Db } from "../../db/client";
 import { insertStudentEnrollment, selectOptionalCourseByJoinCode } from "../../db/dashboard";
+import { hasInstructorChosenPassword } from "../../auth/change-password";
 import { selectRegradesForStudent } from "../../db/item-submissions";
 import { selectSubmissionsForVariant } from "../../db/submissions";
 import { selectVariantFor } from "../../homework/variant-access";
@@ -102,6 +103,13 @@ export function studentPages(db: Db, options: { submitLimitPerMinute: number }):
     if (!course) {
       const courses = await studentDashboard(db, currentUser(req).id);
       res.status(404).render("student/dashboard", { title: "Your assignments", courses, joinError: "No course has that join code. Check it with your instructor.", code });
+      return;
+    }
+    // An instructor who chose this account's password must not hold an account of another course:
+    // the holder first replaces it with their own.
+    if (await hasInstructorChosenPassword(db, currentUser(req).id)) {
+      const courses = await studentDashboard(db, currentUser(req).id);
+      res.status(409).render("student/dashboard", { title: "Your assignments", courses, joinError: "Before joining another course, choose your own password: your instructor chose the current one.", joinPasswordLink: true, code });
       return;
     }
     await insertStudentEnrollment(db, currentUser(req).id, course.id);
