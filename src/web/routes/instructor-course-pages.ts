@@ -116,11 +116,14 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
     const book = await buildGradebook(db, course.id, await options.gradebookExtras?.(course.id));
     const sort = typeof req.query.sort === "string" ? req.query.sort : "name";
     const dir = req.query.dir === "desc" ? -1 : 1;
-    const value = (s: (typeof book.students)[number]) => (sort === "name" ? s.name.toLowerCase() : sort === "total" ? s.total : (s.scores[sort] ?? -1));
-    book.students.sort((a, b) => (value(a) < value(b) ? -dir : value(a) > value(b) ? dir : 0));
+    const value = (s: (typeof book.students)[number]) => (sort === "total" ? s.total : (s.scores[sort] ?? -1));
+    // Names in natural order ("Student 2" before "Student 10"), accents and case aside.
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, "en", { numeric: true, sensitivity: "base" });
+    book.students.sort((a, b) => (sort === "name" ? dir * byName(a, b) : value(a) < value(b) ? -dir : value(a) > value(b) ? dir : 0));
     const link = (key: string) => `?sort=${encodeURIComponent(key)}&dir=${sort === key && dir === 1 ? "desc" : "asc"}`;
     res.render("instructor/gradebook", {
       title: `${course.code} gradebook`,
+      bodyClass: "wide-page", // a term of columns needs the whole screen width
       course,
       columns: book.assignments.map((c) => ({ ...c, sortLink: link(c.key), sorted: sort === c.key ? (dir === 1 ? "ascending" : "descending") : undefined })),
       students: book.students.map((s) => ({ ...s, cells: book.assignments.map((c) => ({ key: c.key, kind: c.kind, value: s.scores[c.key], points: c.points })) })),
