@@ -315,3 +315,24 @@ describe("finding 9 siblings: an instructor-chosen password is for the first sig
     await agent.post("/join").type("form").send({ _csrf: csrfFrom(dash.text), code: otherCourse.joinCode }).expect(303);
   });
 });
+
+describe("finding 12 siblings: the course forms", () => {
+  test("a bad course code comes back on the course page with the settings open, the typed value kept and the input marked", async () => {
+    const page = await instructor.get(`/courses/${courseId}`).expect(200);
+    const res = await instructor.post(`/courses/${courseId}/edit`).type("form").send({ _csrf: csrfFrom(page.text), code: "ML 101!", title: "Renamed course" });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/<details class="card" open>/);
+    expect(res.text).toMatch(/<input id="code" name="code" value="ML 101!"[^>]*aria-invalid="true"/);
+    expect(res.text).toContain('value="Renamed course"');
+    expect(res.text.match(/Course code: letters, digits/g)).toHaveLength(1);
+    expect((await t.db.course.findUniqueOrThrow({ where: { id: courseId } })).code).toBe("ML101");
+  });
+
+  test("a taken course code on the new-course form marks the code input, once", async () => {
+    const form = await instructor.get("/courses/new").expect(200);
+    const res = await instructor.post("/courses").type("form").send({ _csrf: csrfFrom(form.text), code: "OTHER1", title: "Copy" });
+    expect(res.status).toBe(409);
+    expect(res.text).toMatch(/<input id="code" name="code" value="OTHER1"[^>]*aria-invalid="true"/);
+    expect(res.text.match(/exists already/g)).toHaveLength(1);
+  });
+});

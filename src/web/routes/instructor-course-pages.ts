@@ -25,6 +25,11 @@ const courseForm = z.object({
   title: z.string().trim().min(1, { error: "Title must not be empty" }).max(200, { error: "Title: at most 200 characters" }),
 });
 
+/** The course form's messages already start with the field's label; this names the input too. */
+function courseFieldError(issue: z.core.$ZodIssue): { field: string; message: string } {
+  return { field: String(issue.path[0] ?? "code"), message: issue.message };
+}
+
 async function instructorCourse(db: Db, req: Request) {
   const courseId = idParam(req.params.courseId, "course");
   await requireCourseRole(db, currentUser(req).id, courseId, "instructor");
@@ -47,7 +52,7 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
     if (currentUser(req).role !== "instructor") throw notFound();
     const parsed = courseForm.safeParse(req.body ?? {});
     if (!parsed.success) {
-      res.status(400).render("instructor/course-form", { title: "New course", form: req.body, error: parsed.error.issues[0]!.message });
+      res.status(400).render("instructor/course-form", { title: "New course", form: req.body, fieldError: courseFieldError(parsed.error.issues[0]!) });
       return;
     }
     try {
@@ -55,23 +60,28 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
       res.redirect(303, `/courses/${course.id}`);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      res.status(409).render("instructor/course-form", { title: "New course", form: req.body, error: `A course with code ${parsed.data.code} exists already.` });
+      res.status(409).render("instructor/course-form", { title: "New course", form: req.body, fieldError: { field: "code", message: `Course code: a course with code ${parsed.data.code} exists already.` } });
     }
   });
+
+  async function renderCourse(req: Request, res: Response, course: { id: number; code: string; title: string }, status = 200, extra: Record<string, unknown> = {}) {
+    const assignments = await selectAssignmentsForCourse(db, course.id);
+    res.status(status).render("instructor/course", {
+      title: course.code,
+      course,
+      settings: course,
+      students: await countCourseStudents(db, course.id),
+      assignments: assignments.map((a) => ({ ...a, points: a.items.reduce((s, i) => s + i.points, 0) })),
+      notice: req.query.saved ? "Saved." : undefined,
+      ...extra,
+    });
+  }
 
   router.get("/courses/:courseId", async (req, res) => {
     const courseId = idParam(req.params.courseId, "course");
     const role = await requireCourseRole(db, currentUser(req).id, courseId);
     if (role === "student") return res.redirect(303, `/assignments#course-${courseId}`);
-    const course = (await selectOptionalCourse(db, courseId))!;
-    const assignments = await selectAssignmentsForCourse(db, courseId);
-    res.render("instructor/course", {
-      title: course.code,
-      course,
-      students: await countCourseStudents(db, courseId),
-      assignments: assignments.map((a) => ({ ...a, points: a.items.reduce((s, i) => s + i.points, 0) })),
-      notice: req.query.saved ? "Saved." : undefined,
-    });
+    await renderCourse(req, res, (await selectOptionalCourse(db, courseId))!);
   });
 
   router.post("/courses/:courseId/edit", async (req, res) => {
@@ -80,12 +90,14 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
       await updateCourse(db, course.id, { joinCode: joinCode() });
       return res.redirect(303, `/courses/${course.id}?saved=1`);
     }
+    // Errors come back on the course page with the settings open, what was typed kept and the field marked.
+    const again = (status: number, fieldError: { field: string; message: string }) => renderCourse(req, res, course, status, { settings: req.body, settingsOpen: true, fieldError });
     const parsed = courseForm.safeParse(req.body ?? {});
-    if (!parsed.success) throw new HttpError(400, parsed.error.issues[0]!.message);
+    if (!parsed.success) return again(400, courseFieldError(parsed.error.issues[0]!));
     try {
       await updateCourse(db, course.id, parsed.data);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new HttpError(409, `A course with code ${parsed.data.code} exists already.`);
+      if (isUniqueViolation(err)) return again(409, { field: "code", message: `Course code: a course with code ${parsed.data.code} exists already.` });
       throw err;
     }
     res.redirect(303, `/courses/${course.id}?saved=1`);
