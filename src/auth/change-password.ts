@@ -1,19 +1,25 @@
 import type { Db } from "../db/client";
-import { selectOptionalCredentials, updateOwnPassword } from "../db/users";
+import { selectOptionalPasswordHash, updatePasswordRevokingOthers, type KeptCredential } from "../db/credentials";
+import { selectOptionalCredentials } from "../db/users";
+import { HttpError } from "../http-error";
 import { hashPassword, verifyPassword } from "./passwords";
 
-/** Whether the account still signs in with a password an instructor chose at roster import. */
-export async function hasInstructorChosenPassword(db: Db, userId: number): Promise<boolean> {
-  return (await selectOptionalCredentials(db, userId))?.instructorChosen ?? false;
+/**
+ * A user changes their own password: the current one must match; the new one is stored and every
+ * other session and token of the user is revoked before this resolves (the caller's own credential,
+ * `keep`, survives: the page then gives the browser a fresh session id).
+ * @throws HttpError 400 when the current password is wrong or the new one equals it.
+ */
+export async function changePassword(db: Db, userId: number, currentPassword: string, newPassword: string, keep: KeptCredential): Promise<void> {
+  const stored = await selectOptionalPasswordHash(db, userId);
+  if (!stored || !(await verifyPassword(stored, currentPassword))) {
+    throw new HttpError(400, "currentPassword: that is not your current password");
+  }
+  if (newPassword === currentPassword) throw new HttpError(400, "newPassword: choose a password different from the current one");
+  await updatePasswordRevokingOthers(db, userId, await hashPassword(newPassword), keep);
 }
 
-/**
- * Replaces the signed-in user's password after checking the current one; false when that is wrong.
- * Other sessions and all API tokens end; `keepSessionHash` (this browser) stays signed in.
- */
-export async function changeOwnPassword(db: Db, userId: number, current: string, next: string, keepSessionHash?: string): Promise<boolean> {
-  const creds = await selectOptionalCredentials(db, userId);
-  if (!creds || !(await verifyPassword(creds.passwordHash || undefined, current))) return false;
-  await updateOwnPassword(db, userId, await hashPassword(next), keepSessionHash);
-  return true;
+/** Whether the account still signs in with a password an instructor chose (roster import or reset). */
+export async function hasInstructorChosenPassword(db: Db, userId: number): Promise<boolean> {
+  return (await selectOptionalCredentials(db, userId))?.instructorChosen ?? false;
 }

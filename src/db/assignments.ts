@@ -1,3 +1,4 @@
+import { changedFields, insertAuditEntry } from "./audit";
 import type { Db } from "./client";
 
 export type AssignmentKind = "homework" | "exam";
@@ -61,31 +62,73 @@ export async function selectAssignmentsForCourse(db: Db, courseId: number): Prom
 
 export type AssignmentChanges = Partial<Pick<AssignmentRow, "title" | "kind" | "opensAt" | "dueAt" | "maxAttempts" | "revealPolicy" | "scorePolicy">>;
 
+const RULE_FIELDS = { title: true, kind: true, opensAt: true, dueAt: true, maxAttempts: true, revealPolicy: true, scorePolicy: true } as const;
+
+/** Changes an assignment's rules; what changed goes to the course's audit trail in the same transaction. */
 export async function updateAssignment(db: Db, id: number, changes: AssignmentChanges): Promise<void> {
-  await db.assignment.update({ where: { id }, data: changes });
+  await db.$transaction(async (tx) => {
+    const before = await tx.assignment.findUniqueOrThrow({ where: { id }, select: { courseId: true, ...RULE_FIELDS } });
+    await tx.assignment.update({ where: { id }, data: changes });
+    const diff = changedFields(before as Record<string, unknown>, changes);
+    if (!diff) return;
+    await insertAuditEntry(tx, {
+      courseId: before.courseId,
+      action: "assignment.update",
+      assignmentId: id,
+      summary: `"${before.title}": changed ${Object.keys(diff.after).join(", ")}`,
+      ...diff,
+    });
+  });
 }
 
+const ITEM_AUDIT = { id: true, position: true, exercise: true, params: true, points: true, rtol: true, atol: true, assignment: { select: { id: true, title: true, courseId: true } } } as const;
+
+function itemLabel(item: { position: number; assignment: { title: string } }): string {
+  return `Exercise ${item.position + 1} of "${item.assignment.title}"`;
+}
+
+/** Changes an item's points, tolerances (or, before any variant exists, exercise and parameters); audited. */
 export async function updateItem(
   db: Db,
   itemId: number,
   changes: Partial<Pick<ItemRow, "points" | "rtol" | "atol">> & { exercise?: string; params?: Record<string, unknown> },
 ): Promise<void> {
   const { params, ...rest } = changes;
-  await db.assignmentItem.update({
-    where: { id: itemId },
-    data: { ...rest, ...(params ? { params: JSON.stringify(params) } : {}) },
+  const data = { ...rest, ...(params ? { params: JSON.stringify(params) } : {}) };
+  await db.$transaction(async (tx) => {
+    const before = await tx.assignmentItem.findUniqueOrThrow({ where: { id: itemId }, select: ITEM_AUDIT });
+    await tx.assignmentItem.update({ where: { id: itemId }, data });
+    const { assignment, ...fields } = before;
+    const diff = changedFields(fields as Record<string, unknown>, data);
+    if (!diff) return;
+    await insertAuditEntry(tx, {
+      courseId: assignment.courseId,
+      action: "item.update",
+      assignmentId: assignment.id,
+      summary: `${itemLabel(before)}: ${Object.keys(diff.after).map((k) => `${k} ${diff.before[k] ?? "default"} → ${diff.after[k] ?? "default"}`).join(", ")}`,
+      ...diff,
+    });
   });
 }
 
 export async function insertItem(db: Db, assignmentId: number, item: NewItem): Promise<void> {
-  const last = await db.assignmentItem.aggregate({ where: { assignmentId }, _max: { position: true } });
-  await db.assignmentItem.create({
-    data: { ...item, assignmentId, position: (last._max.position ?? -1) + 1, params: JSON.stringify(item.params) },
+  await db.$transaction(async (tx) => {
+    const last = await tx.assignmentItem.aggregate({ where: { assignmentId }, _max: { position: true } });
+    const created = await tx.assignmentItem.create({
+      data: { ...item, assignmentId, position: (last._max.position ?? -1) + 1, params: JSON.stringify(item.params) },
+      select: ITEM_AUDIT,
+    });
+    const { assignment, ...after } = created;
+    await insertAuditEntry(tx, { courseId: assignment.courseId, action: "item.add", assignmentId, summary: `${itemLabel(created)} added: ${item.exercise}, ${item.points} pts`, after });
   });
 }
 
 export async function deleteItem(db: Db, itemId: number): Promise<void> {
-  await db.assignmentItem.delete({ where: { id: itemId } });
+  await db.$transaction(async (tx) => {
+    const removed = await tx.assignmentItem.delete({ where: { id: itemId }, select: ITEM_AUDIT });
+    const { assignment, ...before } = removed;
+    await insertAuditEntry(tx, { courseId: assignment.courseId, action: "item.remove", assignmentId: assignment.id, summary: `${itemLabel(removed)} removed: ${removed.exercise}, ${removed.points} pts`, before });
+  });
 }
 
 /** Variants and submissions that belong to students of the item's course (not an instructor's own preview). */

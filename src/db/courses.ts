@@ -1,4 +1,6 @@
+import { insertAuditEntry } from "./audit";
 import type { Db } from "./client";
+import { revocationsOf } from "./revocations";
 import { normalizeEmail, type PublicUser } from "./users";
 
 export type CourseRole = "student" | "instructor";
@@ -44,10 +46,13 @@ export type RosterEntry = { email: string; name: string; passwordHash: string };
  * course's instructor chose at import (and its holder never replaced) is voided, with every session
  * and token and that course's unused setup links, because an instructor must never hold the
  * credentials of an account that belongs to other courses. An existing enrolment (either role) is
- * left as it is, so re-importing the same roster changes nothing. Returns who was newly enrolled.
+ * left as it is, so re-importing the same roster changes nothing. Returns who was newly enrolled;
+ * the course's audit trail records the import in the same words the instructor sees (never which
+ * e-mails already had an account).
  */
 export async function upsertRoster(db: Db, courseId: number, entries: RosterEntry[]): Promise<{ newlyEnrolled: PublicUser[] }> {
-  return db.$transaction(async (tx) => {
+  const voided: number[] = [];
+  const result = await db.$transaction(async (tx) => {
     const newlyEnrolled: PublicUser[] = [];
     const select = { id: true, email: true, name: true, role: true, passwordSetByCourseId: true } as const;
     for (const entry of entries) {
@@ -63,6 +68,7 @@ export async function upsertRoster(db: Db, courseId: number, entries: RosterEntr
         await tx.session.deleteMany({ where: { userId: user.id } });
         await tx.apiToken.deleteMany({ where: { userId: user.id } });
         await tx.accountSetup.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: new Date() } });
+        voided.push(user.id);
       }
       const existing = await tx.enrollment.findUnique({
         where: { userId_courseId: { userId: user.id, courseId } },
@@ -75,8 +81,19 @@ export async function upsertRoster(db: Db, courseId: number, entries: RosterEntr
         newlyEnrolled.push({ id: user.id, email: user.email, name: user.name, role: user.role as PublicUser["role"] });
       }
     }
+    if (newlyEnrolled.length > 0) {
+      await insertAuditEntry(tx, {
+        courseId,
+        action: "roster.import",
+        summary: `Roster import: ${newlyEnrolled.length} student${newlyEnrolled.length === 1 ? "" : "s"} added (${entries.length} row${entries.length === 1 ? "" : "s"})`,
+        after: { enrolled: newlyEnrolled.map((u) => u.email) },
+      });
+    }
     return { newlyEnrolled };
   });
+  // After COMMIT, so no process keeps accepting a cached session or token of a voided account.
+  for (const userId of voided) revocationsOf(db).announce(userId);
+  return result;
 }
 
 /** Which of these emails have no account yet (so only their passwords need hashing). */

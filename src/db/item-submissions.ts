@@ -1,3 +1,4 @@
+import { insertAuditEntry } from "./audit";
 import type { Db } from "./client";
 import type { VariantRow } from "./variants";
 
@@ -30,7 +31,7 @@ export async function selectItemSubmissions(db: Db, itemId: number, options: { s
   });
 }
 
-/** Applies regrade results and logs each change, in one transaction. */
+/** Applies regrade results and logs each change (RegradeLog and the course's audit trail), in one transaction. */
 export async function updateRegradedSubmissions(
   db: Db,
   itemId: number,
@@ -44,6 +45,20 @@ export async function updateRegradedSubmissions(
         await tx.regradeLog.create({ data: { itemId, submissionId: c.submissionId, oldScore: c.oldScore, newScore: c.newScore, byUserId } });
       }
     }
+    const item = await tx.assignmentItem.findUniqueOrThrow({ where: { id: itemId }, select: { position: true, rtol: true, atol: true, assignment: { select: { id: true, title: true, courseId: true } } } });
+    const scored = changes.filter((c) => c.oldScore !== c.newScore);
+    const who = new Map(
+      (await tx.submission.findMany({ where: { id: { in: scored.map((c) => c.submissionId) } }, select: { id: true, attempt: true, user: { select: { email: true } } } })).map((s) => [s.id, s]),
+    );
+    const row = (c: (typeof scored)[number], score: number) => ({ submissionId: c.submissionId, student: who.get(c.submissionId)?.user.email, attempt: who.get(c.submissionId)?.attempt, score });
+    await insertAuditEntry(tx, {
+      courseId: item.assignment.courseId,
+      action: "regrade",
+      assignmentId: item.assignment.id,
+      summary: `Exercise ${item.position + 1} of "${item.assignment.title}" regraded: ${scored.length} score${scored.length === 1 ? "" : "s"} changed`,
+      before: { scores: scored.map((c) => row(c, c.oldScore)) },
+      after: { tolerance: { rtol: item.rtol, atol: item.atol }, scores: scored.map((c) => row(c, c.newScore)) },
+    });
   });
 }
 

@@ -6,6 +6,7 @@
  * (`insertQuizResponseIfOpen`), from the database alone, so it holds across processes.
  */
 import { Prisma } from "../generated/prisma/client";
+import { insertAuditEntry } from "./audit";
 import type { Db } from "./client";
 import { variantColumns, type VariantRow as StoredVariantRow } from "./variants";
 
@@ -219,13 +220,32 @@ export async function updateQuizTransition(
   from: { state: string; currentIndex: number; phase: string },
   to: QuizTransition,
 ): Promise<"updated" | "stale" | "code-taken"> {
+  const where = { id, state: from.state, currentIndex: from.currentIndex, phase: from.phase };
+  if (to.phase === "revealed" && from.phase !== "revealed") return revealWithAudit(db, where, to);
   try {
-    const r = await db.quiz.updateMany({ where: { id, state: from.state, currentIndex: from.currentIndex, phase: from.phase }, data: to });
+    const r = await db.quiz.updateMany({ where, data: to });
     return r.count === 1 ? "updated" : "stale";
   } catch (err) {
     if (isUniqueViolation(err)) return "code-taken";
     throw err;
   }
+}
+
+/** Reveals the current question's answer and records it in the course's audit trail, in one transaction. */
+async function revealWithAudit(db: Db, where: { id: number; state: string; currentIndex: number; phase: string }, to: QuizTransition): Promise<"updated" | "stale"> {
+  return db.$transaction(async (tx) => {
+    const r = await tx.quiz.updateMany({ where, data: to });
+    if (r.count !== 1) return "stale";
+    const quiz = await tx.quiz.findUniqueOrThrow({ where: { id: where.id }, select: { courseId: true, title: true } });
+    await insertAuditEntry(tx, {
+      courseId: quiz.courseId,
+      action: "quiz.reveal",
+      summary: `Quiz "${quiz.title}": answer to question ${to.currentIndex + 1} revealed${to.state === "ended" ? " (quiz ended)" : ""}`,
+      before: { state: where.state, phase: where.phase, question: where.currentIndex + 1 },
+      after: { state: to.state, phase: to.phase, question: to.currentIndex + 1 },
+    });
+    return "updated";
+  });
 }
 
 /** Test and maintenance hook: moves a question's deadline (tests use it to control the clock). */

@@ -32,15 +32,3 @@ export async function selectOptionalCredentials(db: Db, userId: number): Promise
   const u = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true, passwordSetByCourseId: true } });
   return u ? { passwordHash: u.passwordHash, instructorChosen: u.passwordSetByCourseId !== null } : null;
 }
-
-/**
- * The holder's own new password: no instructor knows it any more, so every other session and
- * every API token of the account ends (whoever else held the old password is out).
- */
-export async function updateOwnPassword(db: Db, userId: number, passwordHash: string, keepSessionHash: string | undefined): Promise<void> {
-  await db.$transaction([
-    db.user.update({ where: { id: userId }, data: { passwordHash, passwordSetByCourseId: null } }),
-    db.session.deleteMany({ where: { userId, ...(keepSessionHash ? { id: { not: keepSessionHash } } : {}) } }),
-    db.apiToken.deleteMany({ where: { userId } }),
-  ]);
-}

@@ -1,6 +1,9 @@
+import type { Request } from "express";
 import type { Db } from "../db/client";
-import { selectOptionalCourseRole, type CourseRole } from "../db/courses";
+import { selectOptionalCourse, selectOptionalCourseRole, type CourseRole } from "../db/courses";
 import { notFound } from "../http-error";
+import { currentUser } from "./middleware/require-user";
+import { idParam } from "./validate";
 
 /**
  * The caller's role in the course. Not a member, or a student where an instructor is required:
@@ -15,4 +18,13 @@ export async function requireCourseRole(
   const role = await selectOptionalCourseRole(db, userId, courseId);
   if (!role || (needed === "instructor" && role !== "instructor")) throw notFound("course");
   return role;
+}
+
+/** The course of `req.params.courseId` when the signed-in user teaches it; 404 otherwise. */
+export async function requireInstructorCourse(db: Db, req: Request) {
+  const courseId = idParam(req.params.courseId, "course");
+  await requireCourseRole(db, currentUser(req).id, courseId, "instructor");
+  const course = await selectOptionalCourse(db, courseId);
+  if (!course) throw notFound("course");
+  return course;
 }

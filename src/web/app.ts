@@ -11,7 +11,10 @@ import { requireBearer } from "./middleware/bearer";
 import { errorHandler, notFoundHandler } from "./middleware/errors";
 import { csrfProtection, sessions } from "./middleware/session";
 import "./request-context";
+import { accountPages } from "./routes/account-pages";
 import { accountRoutes, tokenRoutes } from "./routes/api/accounts";
+import { auditApi } from "./routes/api/audit";
+import { auditPages } from "./routes/audit-pages";
 import { quizApi } from "./routes/api/quizzes";
 import { authPages } from "./routes/auth-pages";
 import { homeworkApi } from "./routes/api/homework";
@@ -21,6 +24,7 @@ import { quizPages } from "./routes/quiz-pages";
 import { instructorAssignmentPages } from "./routes/instructor-assignment-pages";
 import { instructorCoursePages } from "./routes/instructor-course-pages";
 import { studentPages } from "./routes/student-pages";
+import { studentPasswordPages } from "./routes/student-password-pages";
 import type { GradebookSource } from "./gradebook-source";
 import { quizGradebookColumns } from "../quiz/gradebook-columns";
 
@@ -69,6 +73,7 @@ export function createApp({ db, config }: AppDeps): Express {
   api.use(tokenRoutes(db));
   api.use(requireBearer(db));
   api.use(accountRoutes(db));
+  api.use(auditApi(db));
   api.use(quizApi(db));
   api.use(homeworkApi(db, { submitLimitPerMinute: config.submitLimitPerMinute, gradebookExtras }));
   api.use(notFoundHandler); // unknown API paths never fall through to the cookie pages
@@ -79,11 +84,14 @@ export function createApp({ db, config }: AppDeps): Express {
   app.use(sessions(sessionOptions));
   app.use(csrfProtection);
   app.use(authPages(sessionOptions));
+  app.use(accountPages(sessionOptions));
   app.use(coursePages(db));
   app.use(quizPages(db, config));
   app.use(studentPages(db, { submitLimitPerMinute: config.submitLimitPerMinute }));
   app.use(instructorCoursePages(db, { gradebookExtras, publicUrl: config.publicUrl }));
   app.use(instructorAssignmentPages(db));
+  app.use(auditPages(db));
+  app.use(studentPasswordPages(db));
   app.use(cataloguePages());
 
   app.use(notFoundHandler);

@@ -8,6 +8,8 @@ declare global {
       user?: PublicUser;
       /** Hash of the session cookie, when the user came by cookie. */
       sessionHash?: string;
+      /** SHA-256 of the bearer token, when the user came by token. */
+      tokenHash?: string;
     }
   }
 }

@@ -165,7 +165,7 @@ test("screenshots of every changed page at phone, desktop and projector size, no
     await student.fill("#email", "learner2@example.edu");
     await student.fill("#password", "learner-password");
     await Promise.all([student.waitForNavigation(), student.click("button[type=submit]")]);
-    await student.screenshot({ path: path.join(SHOTS, `account-password-first-${sizeName}.png`), fullPage: true });
+    await student.screenshot({ path: path.join(SHOTS, `account-first-password-${sizeName}.png`), fullPage: true });
     await student.goto(`${base}/assignments/${a}`);
     expect(await student.textContent("body")).toContain("Your score was changed by a regrade");
     await student.screenshot({ path: path.join(SHOTS, `student-regrade-notice-${sizeName}.png`), fullPage: true });

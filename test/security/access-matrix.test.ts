@@ -5,6 +5,7 @@
  * response identical to the one for a missing id.
  */
 import request from "supertest";
+import { upsertExtension } from "../../src/db/extensions";
 import { allTokens, as, PASSWORD, twoCourses, type Tokens } from "../support/fixtures";
 import { leakedForms } from "../support/key-leak";
 import { listRoutes, type RouteInfo } from "../support/routes";
@@ -40,7 +41,7 @@ const SHARED: Record<Role, RegExp[]> = {
 };
 
 // Routes without ids (listings of one's own things, sign-in, static files): nothing to compare.
-const NO_IDS = /^\/(api\/v1\/(tokens|me|courses|quiz-join)|signin|signout|account\/password|courses|courses\/new|assignments|join|quiz|quiz\/join|catalogue|healthz|)$/;
+const NO_IDS = /^\/(api\/v1\/(tokens|me|me\/password|courses|quiz-join)|signin|signout|account|account\/password|account\/signout-everywhere|courses|courses\/new|assignments|join|quiz|quiz\/join|catalogue|healthz|)$/;
 
 function fill(path: string, missing: boolean): string {
   const id = (name: string) => (missing ? (name === "slug" ? "no-such-exercise" : MISSING) : ids[name]!);
@@ -91,6 +92,8 @@ beforeAll(async () => {
   await as(t.app, tok.instructor).post(`/api/v1/quizzes/${quiz.body.id}/next`).expect(200);
 
   const a = await t.db.user.findUniqueOrThrow({ where: { email: "student1@example.edu" } });
+  // An audit entry naming A (an extension), so the audit page and API carry A's email.
+  await upsertExtension(t.db, { assignmentId: created.body.id, userId: a.id, dueAt: null, extraAttempts: 2 });
   Object.assign(ids, { course: String(courseId), assignment: String(created.body.id), item: String(item.itemId), variant: String(item.variantId), user: String(a.id), quiz: String(quiz.body.id) });
   const key = await as(t.app, tok.instructor).get(`/api/v1/variants/${item.variantId}/key`).expect(200);
   keyOfA = key.body.key;
@@ -107,7 +110,8 @@ afterAll(() => t.close());
 test("the route inventory covers the API and the pages", () => {
   const routes = listRoutes(t.app).map((r) => `${r.method} ${r.path}`);
   expect(routes.length).toBeGreaterThan(50);
-  for (const r of ["post /api/v1/variants/:id/submissions", "get /api/v1/variants/:id/key", "get /variants/:id/data.:format", "get /courses/:courseId/gradebook", "get /api/v1/quizzes/:id/current", "get /quizzes/:id/present"]) {
+  for (const r of ["post /api/v1/variants/:id/submissions", "get /api/v1/variants/:id/key", "get /variants/:id/data.:format", "get /courses/:courseId/gradebook", "get /api/v1/quizzes/:id/current", "get /quizzes/:id/present",
+    "get /courses/:courseId/audit", "get /courses/:courseId/audit.csv", "get /api/v1/courses/:courseId/audit", "post /courses/:courseId/students/:userId/password", "post /api/v1/courses/:courseId/students/:userId/password"]) {
     expect(routes).toContain(r);
   }
 });
@@ -152,4 +156,8 @@ test("the owner and the course instructor do get the data (the matrix is not vac
   const record = await instructor.get(fill("/courses/:courseId/students/:userId", false)).expect(200);
   expect(record.text).toContain("1234.56789");
   expect((await as(t.app, tok.instructor).get(`/api/v1/variants/${ids.variant}/key`)).status).toBe(200);
+  // The audit trail (page, CSV, API) is the course instructors': it names A.
+  for (const path of ["/courses/:courseId/audit", "/courses/:courseId/audit.csv"]) expect((await instructor.get(fill(path, false)).expect(200)).text).toContain("student1@example.edu");
+  const audit = await as(t.app, tok.instructor).get(fill("/api/v1/courses/:courseId/audit", false)).expect(200);
+  expect(audit.body.entries.some((e: { student: { email: string } | null }) => e.student?.email === "student1@example.edu")).toBe(true);
 });

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { hmac, randomToken, safeEqual } from "../../auth/secrets";
+import { runAsActor } from "../../db/actor";
 import type { Db } from "../../db/client";
 import { deleteSession, insertSession, selectOptionalSessionUser, SESSION_LIFETIME_MS } from "../../db/sessions";
 import { HttpError } from "../../http-error";
@@ -44,6 +45,7 @@ export function sessions(o: Options) {
       res.locals.csrfToken = hmac(o.secret, "anon:" + String(browser));
     }
     res.locals.user = req.user;
+    if (req.user) return runAsActor(req.user, next);
     next();
   };
 }

@@ -2,10 +2,9 @@ import { Router, type Request } from "express";
 import { z } from "zod";
 import { completeSetup, setupState } from "../../auth/account-setup";
 import { authenticate } from "../../auth/authenticate";
-import { changeOwnPassword, hasInstructorChosenPassword } from "../../auth/change-password";
+import { hasInstructorChosenPassword } from "../../auth/change-password";
 import type { Db } from "../../db/client";
 import { loginLimiter } from "../middleware/rate-limits";
-import { currentUser, requireUser } from "../middleware/require-user";
 import { endSession, startSession } from "../middleware/session";
 
 type SessionOptions = { db: Db; secret: string; secureCookies: boolean };
@@ -23,14 +22,6 @@ const setupForm = z
   })
   .refine((f) => f.password === f.confirm, { error: "Repeat password: the two passwords differ", path: ["confirm"] });
 
-const changeForm = z
-  .object({
-    current: z.string().max(200).default(""),
-    password: z.string().min(10, { error: "New password: at least 10 characters" }).max(200, { error: "New password: at most 200 characters" }),
-    confirm: z.string().max(200).default(""),
-  })
-  .refine((f) => f.password === f.confirm, { error: "Repeat password: the two passwords differ", path: ["confirm"] });
-
 /** Only same-site paths are followed after sign-in (no open redirect). */
 function safeNext(next: unknown): string | undefined {
   return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : undefined;
@@ -45,7 +36,8 @@ export function authPages(o: SessionOptions): Router {
 
   router.get("/signin", (req, res) => {
     if (req.user) return res.redirect(303, landing(req));
-    res.render("signin", { title: "Sign in", next: safeNext(req.query.next) });
+    const signedout = req.query.signedout === "everywhere" ? "everywhere" : req.query.signedout ? "1" : undefined;
+    res.render("signin", { title: "Sign in", next: safeNext(req.query.next), signedout });
   });
 
   router.post(
@@ -66,7 +58,7 @@ export function authPages(o: SessionOptions): Router {
       await startSession(o, req, res, user.id);
       req.user = user;
       // A password an instructor chose at import is for the first sign-in only: the holder replaces it.
-      if (await hasInstructorChosenPassword(o.db, user.id)) return res.redirect(303, "/account/password?first=1");
+      if (await hasInstructorChosenPassword(o.db, user.id)) return res.redirect(303, "/account?first=1");
       res.redirect(303, safeNext(form.next) ?? landing(req));
     },
   );
@@ -92,21 +84,6 @@ export function authPages(o: SessionOptions): Router {
     await startSession(o, req, res, user.id);
     req.user = user;
     res.redirect(303, landing(req));
-  });
-
-  router.get("/account/password", requireUser, async (req, res) => {
-    res.render("account-password", { title: "Your password", first: await hasInstructorChosenPassword(o.db, currentUser(req).id) });
-  });
-
-  router.post("/account/password", requireUser, loginLimiter(), async (req, res) => {
-    const user = currentUser(req);
-    const first = await hasInstructorChosenPassword(o.db, user.id);
-    const form = changeForm.safeParse(req.body ?? {});
-    const again = (field: string, message: string) => res.status(400).render("account-password", { title: "Your password", first, fieldError: { field, message } });
-    if (!form.success) return again(String(form.error.issues[0]!.path[0]), form.error.issues[0]!.message);
-    if (form.data.password === form.data.current) return again("password", "New password: choose one different from the current password");
-    if (!(await changeOwnPassword(o.db, user.id, form.data.current, form.data.password, req.sessionHash))) return again("current", "Current password: that is not your current password");
-    res.redirect(303, `${landing(req)}?passwordChanged=1`);
   });
 
   router.post("/signout", async (req, res) => {

@@ -27,3 +27,8 @@ export const roster = z.strictObject({
     .min(1, { error: "students must not be empty" })
     .max(2000, { error: "at most 2000 students per import" }),
 });
+
+export const passwordChange = z.strictObject({
+  currentPassword: z.string({ error: "expected your current password" }).min(1, { error: "expected your current password" }).max(200),
+  newPassword: password,
+});
