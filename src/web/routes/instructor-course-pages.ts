@@ -25,6 +25,15 @@ const courseForm = z.object({
   title: z.string().trim().min(1, { error: "Title must not be empty" }).max(200, { error: "Title: at most 200 characters" }),
 });
 
+/** Names in natural order ("Student 2" before "Student 10"), accents and case aside. */
+function compareNames(a: { name: string }, b: { name: string }): number {
+  return a.name.localeCompare(b.name, "en", { numeric: true, sensitivity: "base" });
+}
+
+function byNaturalName<T extends { name: string }>(rows: T[]): T[] {
+  return [...rows].sort(compareNames);
+}
+
 /** The course form's messages already start with the field's label; this names the input too. */
 function courseFieldError(issue: z.core.$ZodIssue): { field: string; message: string } {
   return { field: String(issue.path[0] ?? "code"), message: issue.message };
@@ -105,7 +114,7 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
 
   router.get("/courses/:courseId/students", async (req, res) => {
     const course = await instructorCourse(db, req);
-    res.render("instructor/roster", { title: `${course.code} students`, course, students: await selectCourseStudents(db, course.id), scripts: ["/static/js/roster-upload.js"] });
+    res.render("instructor/roster", { title: `${course.code} students`, course, students: byNaturalName(await selectCourseStudents(db, course.id)), scripts: ["/static/js/roster-upload.js"] });
   });
 
   router.post("/courses/:courseId/students", async (req, res) => {
@@ -113,7 +122,7 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
     const csv = typeof req.body?.roster === "string" ? req.body.roster : "";
     const parsed = parseRosterCsv(csv);
     const render = async (status: number, extra: Record<string, unknown>) =>
-      res.status(status).render("instructor/roster", { title: `${course.code} students`, course, students: await selectCourseStudents(db, course.id), scripts: ["/static/js/roster-upload.js"], ...extra });
+      res.status(status).render("instructor/roster", { title: `${course.code} students`, course, students: byNaturalName(await selectCourseStudents(db, course.id)), scripts: ["/static/js/roster-upload.js"], ...extra });
     if (!parsed.ok) return render(400, { error: parsed.error, roster: csv });
     const result = await importRoster(db, course.id, parsed.rows);
     const origin = options.publicUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`;
@@ -129,9 +138,7 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
     const sort = typeof req.query.sort === "string" ? req.query.sort : "name";
     const dir = req.query.dir === "desc" ? -1 : 1;
     const value = (s: (typeof book.students)[number]) => (sort === "total" ? s.total : (s.scores[sort] ?? -1));
-    // Names in natural order ("Student 2" before "Student 10"), accents and case aside.
-    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, "en", { numeric: true, sensitivity: "base" });
-    book.students.sort((a, b) => (sort === "name" ? dir * byName(a, b) : value(a) < value(b) ? -dir : value(a) > value(b) ? dir : 0));
+    book.students.sort((a, b) => (sort === "name" ? dir * compareNames(a, b) : value(a) < value(b) ? -dir : value(a) > value(b) ? dir : 0));
     const link = (key: string) => `?sort=${encodeURIComponent(key)}&dir=${sort === key && dir === 1 ? "desc" : "asc"}`;
     res.render("instructor/gradebook", {
       title: `${course.code} gradebook`,
