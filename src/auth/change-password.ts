@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { selectOptionalPasswordHash, updatePasswordRevokingOthers, type KeptCredential } from "../db/credentials";
+import { selectOptionalCredentials } from "../db/users";
 import { HttpError } from "../http-error";
 import { hashPassword, verifyPassword } from "./passwords";
 
@@ -16,4 +17,9 @@ export async function changePassword(db: Db, userId: number, currentPassword: st
   }
   if (newPassword === currentPassword) throw new HttpError(400, "newPassword: choose a password different from the current one");
   await updatePasswordRevokingOthers(db, userId, await hashPassword(newPassword), keep);
+}
+
+/** Whether the account still signs in with a password an instructor chose (roster import or reset). */
+export async function hasInstructorChosenPassword(db: Db, userId: number): Promise<boolean> {
+  return (await selectOptionalCredentials(db, userId))?.instructorChosen ?? false;
 }

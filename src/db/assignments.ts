@@ -131,11 +131,19 @@ export async function deleteItem(db: Db, itemId: number): Promise<void> {
   });
 }
 
-/** Number of variants handed out per item: an item with variants cannot change exercise or parameters. */
+/** Variants and submissions that belong to students of the item's course (not an instructor's own preview). */
+export function studentOwned(assignmentId: number) {
+  return { enrollments: { some: { role: "student", course: { assignments: { some: { id: assignmentId } } } } } };
+}
+
+/**
+ * Number of variants handed out to students per item: an item with student variants cannot be
+ * removed. An instructor's own preview variant is not counted, so previewing locks nothing.
+ */
 export async function selectVariantCounts(db: Db, assignmentId: number): Promise<Map<number, number>> {
   const rows = await db.variant.groupBy({
     by: ["itemId"],
-    where: { item: { assignmentId } },
+    where: { item: { assignmentId }, user: studentOwned(assignmentId) },
     _count: { _all: true },
   });
   return new Map(rows.map((r) => [r.itemId!, r._count._all]));

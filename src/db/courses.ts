@@ -1,6 +1,7 @@
 import { insertAuditEntry } from "./audit";
 import type { Db } from "./client";
 import { directStatement } from "./direct-statement";
+import { revocationsOf } from "./revocations";
 import { normalizeEmail, type PublicUser } from "./users";
 
 export type CourseRole = "student" | "instructor";
@@ -44,46 +45,58 @@ export type RosterEntry = { email: string; name: string; passwordHash: string };
 
 /**
  * Roster import: creates missing accounts and enrols everyone as a student, in one transaction.
- * Existing accounts keep their password and name; an existing enrolment (either role) is left as
- * it is, so re-importing the same roster changes nothing. What it did goes to the course's audit trail.
+ * An existing account keeps its name and credentials, with one exception: a password that another
+ * course's instructor chose at import (and its holder never replaced) is voided, with every session
+ * and token and that course's unused setup links, because an instructor must never hold the
+ * credentials of an account that belongs to other courses. An existing enrolment (either role) is
+ * left as it is, so re-importing the same roster changes nothing. Returns who was newly enrolled;
+ * the course's audit trail records the import in the same words the instructor sees (never which
+ * e-mails already had an account).
  */
-export async function upsertRoster(
-  db: Db,
-  courseId: number,
-  entries: RosterEntry[],
-): Promise<{ created: PublicUser[]; enrolled: number }> {
-  return db.$transaction(async (tx) => {
-    const created: PublicUser[] = [];
-    const enrolledEmails: string[] = [];
+export async function upsertRoster(db: Db, courseId: number, entries: RosterEntry[]): Promise<{ newlyEnrolled: PublicUser[] }> {
+  const voided: number[] = [];
+  const result = await db.$transaction(async (tx) => {
+    const newlyEnrolled: PublicUser[] = [];
+    const select = { id: true, email: true, name: true, role: true, passwordSetByCourseId: true } as const;
     for (const entry of entries) {
       const email = normalizeEmail(entry.email);
-      let user = await tx.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, role: true } });
+      let user = await tx.user.findUnique({ where: { email }, select });
       if (!user) {
         user = await tx.user.create({
-          data: { email, name: entry.name, role: "student", passwordHash: entry.passwordHash },
-          select: { id: true, email: true, name: true, role: true },
+          data: { email, name: entry.name, role: "student", passwordHash: entry.passwordHash, passwordSetByCourseId: entry.passwordHash ? courseId : null },
+          select,
         });
-        created.push(user as PublicUser);
+      } else if (user.passwordSetByCourseId !== null && user.passwordSetByCourseId !== courseId) {
+        await tx.user.update({ where: { id: user.id }, data: { passwordHash: "", passwordSetByCourseId: null } });
+        await tx.session.deleteMany({ where: { userId: user.id } });
+        await tx.apiToken.deleteMany({ where: { userId: user.id } });
+        await tx.accountSetup.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: new Date() } });
+        voided.push(user.id);
       }
       const existing = await tx.enrollment.findUnique({
         where: { userId_courseId: { userId: user.id, courseId } },
         select: { id: true },
       });
       if (!existing) {
+        // Unused setup links from other courses die: only this course's new link can set a first password.
+        await tx.accountSetup.updateMany({ where: { userId: user.id, usedAt: null, courseId: { not: courseId } }, data: { usedAt: new Date() } });
         await tx.enrollment.create({ data: { userId: user.id, courseId, role: "student" } });
-        enrolledEmails.push(email);
+        newlyEnrolled.push({ id: user.id, email: user.email, name: user.name, role: user.role as PublicUser["role"] });
       }
     }
-    if (enrolledEmails.length > 0) {
+    if (newlyEnrolled.length > 0) {
       await insertAuditEntry(tx, {
         courseId,
         action: "roster.import",
-        summary: `Roster import: ${created.length} new account${created.length === 1 ? "" : "s"}, ${enrolledEmails.length} newly enrolled (${entries.length} rows)`,
-        after: { created: created.map((u) => u.email), enrolled: enrolledEmails },
+        summary: `Roster import: ${newlyEnrolled.length} student${newlyEnrolled.length === 1 ? "" : "s"} added (${entries.length} row${entries.length === 1 ? "" : "s"})`,
+        after: { enrolled: newlyEnrolled.map((u) => u.email) },
       });
     }
-    return { created, enrolled: enrolledEmails.length };
+    return { newlyEnrolled };
   });
+  // After COMMIT, so no process keeps accepting a cached session or token of a voided account.
+  for (const userId of voided) revocationsOf(db).announce(userId);
+  return result;
 }
 
 /** Which of these emails have no account yet (so only their passwords need hashing). */

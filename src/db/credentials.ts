@@ -41,7 +41,8 @@ async function deleteAll(tx: Tx, userId: number, keep: KeptCredential): Promise<
 /** Sets a new password hash and revokes every other session and token of the user, in one transaction. */
 export async function updatePasswordRevokingOthers(db: Db, userId: number, passwordHash: string, keep: KeptCredential): Promise<void> {
   await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+    // The holder's own password: no instructor knows it any more (see passwordSetByCourseId).
+    await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordSetByCourseId: null } });
     await deleteAll(tx, userId, keep);
   });
   revocationsOf(db).announce(userId);
@@ -78,7 +79,9 @@ export async function updateStudentPasswordByInstructor(
     if (student.enrollments.some((e) => !taught.has(e.courseId))) {
       return { ok: false, status: 409, reason: "This student also belongs to a course you do not teach, so only an administrator can reset their password." };
     }
-    await tx.user.update({ where: { id: studentId }, data: { passwordHash } });
+    // This instructor now knows the password: it is for the first sign-in only, and voided if
+    // another course enrols the account before its holder replaces it.
+    await tx.user.update({ where: { id: studentId }, data: { passwordHash, passwordSetByCourseId: courseId } });
     const revoked = await deleteAll(tx, studentId, {});
     await insertAuditEntry(tx, {
       courseId,

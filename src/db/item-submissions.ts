@@ -7,6 +7,8 @@ export type ItemSubmission = {
   userId: number;
   attempt: number;
   raw: string;
+  /** JSON: the numbers as parsed, per part */
+  parsed: string;
   results: string;
   score: number;
   createdAt: Date;
@@ -14,10 +16,16 @@ export type ItemSubmission = {
   user: { email: string; name: string };
 };
 
-/** Every submission to one assignment item with its variant and author, in attempt order. */
-export async function selectItemSubmissions(db: Db, itemId: number): Promise<ItemSubmission[]> {
+/**
+ * Every submission to one assignment item with its variant and author, in attempt order;
+ * `studentsOnly` leaves out the instructors' own preview attempts (for statistics).
+ */
+export async function selectItemSubmissions(db: Db, itemId: number, options: { studentsOnly?: boolean } = {}): Promise<ItemSubmission[]> {
   return db.submission.findMany({
-    where: { variant: { itemId } },
+    where: {
+      variant: { itemId },
+      ...(options.studentsOnly ? { user: { enrollments: { some: { role: "student", course: { assignments: { some: { items: { some: { id: itemId } } } } } } } } } : {}),
+    },
     include: { variant: true, user: { select: { email: true, name: true } } },
     orderBy: [{ variantId: "asc" }, { attempt: "asc" }],
   });
@@ -60,5 +68,15 @@ export async function selectRegradeLog(db: Db, assignmentId: number) {
     include: { submission: { select: { attempt: true, user: { select: { name: true, email: true } } } }, byUser: { select: { name: true } } },
     orderBy: { id: "desc" },
     take: 200,
+  });
+}
+
+/** Regrades that changed this student's scores in an assignment, newest first (shown to the student). */
+export async function selectRegradesForStudent(db: Db, assignmentId: number, userId: number) {
+  return db.regradeLog.findMany({
+    where: { item: { assignmentId }, submission: { userId } },
+    select: { itemId: true, oldScore: true, newScore: true, createdAt: true, submission: { select: { attempt: true } } },
+    orderBy: { id: "desc" },
+    take: 100,
   });
 }

@@ -65,3 +65,9 @@ export async function updateUserRoleById(db: Db, id: number, role: UserRole): Pr
   if (count === 0) return null;
   return db.user.findUnique({ where: { id }, select: publicFields }) as Promise<PublicUser | null>;
 }
+
+/** The password hash and whether an instructor chose it at roster import (then not yet replaced). */
+export async function selectOptionalCredentials(db: Db, userId: number): Promise<{ passwordHash: string; instructorChosen: boolean } | null> {
+  const u = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true, passwordSetByCourseId: true } });
+  return u ? { passwordHash: u.passwordHash, instructorChosen: u.passwordSetByCourseId !== null } : null;
+}

@@ -8,9 +8,10 @@ export type RegradeChange = { submissionId: number; student: string; email: stri
 
 /**
  * Re-scores every stored submission of an item against its stored key with the item's current
- * tolerance. Keys are never recomputed: only the comparison changes. Returns the changed grades.
+ * tolerance. Keys are never recomputed: only the comparison changes. Returns the changed grades;
+ * with `apply: false` (the preview) nothing is written.
  */
-export async function regradeItem(db: Db, item: ItemRow, byUserId: number): Promise<{ checked: number; changed: RegradeChange[] }> {
+export async function regradeItem(db: Db, item: ItemRow, byUserId: number, options: { apply: boolean } = { apply: true }): Promise<{ checked: number; changed: RegradeChange[] }> {
   const submissions = await selectItemSubmissions(db, item.id);
   const tolerance = { ...(item.rtol !== null ? { rtol: item.rtol } : {}), ...(item.atol !== null ? { atol: item.atol } : {}) };
   const updates: Parameters<typeof updateRegradedSubmissions>[3] = [];
@@ -25,6 +26,6 @@ export async function regradeItem(db: Db, item: ItemRow, byUserId: number): Prom
       changed.push({ submissionId: s.id, student: s.user.name, email: s.user.email, attempt: s.attempt, oldScore: s.score, newScore: graded.score });
     }
   }
-  await updateRegradedSubmissions(db, item.id, byUserId, updates);
+  if (options.apply) await updateRegradedSubmissions(db, item.id, byUserId, updates);
   return { checked: submissions.length, changed };
 }

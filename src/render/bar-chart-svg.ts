@@ -8,13 +8,17 @@ import { emptyNote, frame, num, svgDocument, yAxis, type SvgOptions } from "./sv
  * Vertical bars for per-item statistics (e.g. a score distribution). The bar whose label equals
  * `highlight` is drawn in an accent colour. Non-finite values are drawn as 0 and labelled "n/a".
  */
-export function barChartSvg(bars: { label: string; value: number }[], opts: SvgOptions & { yLabel?: string; highlight?: string } = {}): string {
+export function barChartSvg(bars: { label: string; value: number }[], opts: SvgOptions & { yLabel?: string; highlight?: string; integer?: boolean } = {}): string {
   const f = frame(opts);
   const title = opts.title ?? "Bar chart";
   const items = (Array.isArray(bars) ? bars : []).filter((b) => b && typeof b === "object").slice(0, 500);
   if (items.length === 0) return svgDocument(f, title, [emptyNote(f)], "bars");
   const values = items.map((b) => (typeof b.value === "number" && Number.isFinite(b.value) ? b.value : 0));
-  const yr = niceTicks(Math.min(0, ...values), Math.max(0, ...values), 5);
+  // Counts (`integer`) get whole-number ticks: there are no half students.
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(0, ...values);
+  // All-zero counts would otherwise get an axis from -1 to 1.
+  const yr = niceTicks(lo, opts.integer && lo === 0 && hi === 0 ? 1 : hi, 5, opts.integer ?? false);
   const y = linearScale(yr.domain, [f.bottom, f.top]);
   const slot = (f.right - f.left) / items.length;
   const barWidth = Math.max(1, slot * 0.7);

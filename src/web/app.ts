@@ -100,7 +100,7 @@ export function createApp({ db, config, logger }: AppDeps): Express {
   app.use(coursePages(db));
   app.use(quizPages(db, config));
   app.use(studentPages(db, { submitLimitPerMinute: config.submitLimitPerMinute }));
-  app.use(instructorCoursePages(db, { gradebookExtras }));
+  app.use(instructorCoursePages(db, { gradebookExtras, publicUrl: config.publicUrl }));
   app.use(instructorAssignmentPages(db));
   app.use(auditPages(db));
   app.use(studentPasswordPages(db));

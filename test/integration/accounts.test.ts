@@ -153,12 +153,21 @@ describe("JSON API: tokens, me, courses, roster", () => {
     };
     const first = await request(t.app).post(`/api/v1/courses/${courseId}/students`).set(auth).send(body).expect(201);
     expect(first.body).toMatchObject({ created: 2, enrolled: 2 });
-    expect(first.body.passwords).toEqual([{ email: "new2@example.edu", name: "New Two", password: expect.stringMatching(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/) }]);
+    expect(first.body.setupLinks).toEqual([
+      { email: "new.one@example.edu", name: "New One", path: expect.stringMatching(/^\/welcome\/[A-Za-z0-9_-]{43}$/) },
+      { email: "new2@example.edu", name: "New Two", path: expect.stringMatching(/^\/welcome\/[A-Za-z0-9_-]{43}$/) },
+    ]);
+    expect(first.body).not.toHaveProperty("passwords");
     const again = await request(t.app).post(`/api/v1/courses/${courseId}/students`).set(auth).send(body).expect(201);
-    expect(again.body).toMatchObject({ created: 0, enrolled: 0, passwords: [] });
-    // The new accounts work, with the given and the generated password.
+    expect(again.body).toMatchObject({ created: 0, enrolled: 0, setupLinks: [] });
+    // The given password works; the account without one has no password until its holder uses the link.
     await tokenFor(t.app, "new.one@example.edu", "password-one");
-    await tokenFor(t.app, "new2@example.edu", first.body.passwords[0].password);
+    const agent = request.agent(t.app);
+    const welcome = await agent.get(first.body.setupLinks[1].path).expect(200);
+    expect(welcome.text).toContain("Choose the password for <strong>new2@example.edu</strong>");
+    await agent.post(first.body.setupLinks[1].path).type("form").send({ _csrf: csrfFrom(welcome.text), password: "chosen-by-me-2", confirm: "chosen-by-me-2" }).expect(303);
+    await tokenFor(t.app, "new2@example.edu", "chosen-by-me-2");
+    await agent.get(first.body.setupLinks[1].path).expect(404); // spent
 
     const studentToken = await tokenFor(t.app, "student1@example.edu", PASSWORD);
     const asStudent = await request(t.app).post(`/api/v1/courses/${courseId}/students`).set("Authorization", `Bearer ${studentToken}`).send(body);

@@ -54,7 +54,7 @@ describe("instructor forms", () => {
     const form = await instructor.get(`/courses/${courseId}/assignments/new`);
     const res = await instructor.post(`/courses/${courseId}/assignments`).type("form").send({ _csrf: csrfFrom(form.text), title: "Broken", kind: "homework", item0_exercise: "gaussian-mle", item0_params: "n=1" });
     expect(res.status).toBe(400);
-    expect(res.text).toMatch(/Exercise 1 params|items\.0\.params/);
+    expect(res.text).toContain("Exercise 1 parameters");
     expect(res.text).toContain('value="Broken"');
     expect(res.text).toContain('value="n&#x3D;1"');
   });
@@ -148,6 +148,11 @@ describe("instructor actions", () => {
       .post(`/courses/${courseId}/students/${s2.id}/extensions`)
       .type("form")
       .send({ _csrf: csrfFrom(page.text), assignmentId: String(assignmentId), dueAt: "2099-06-01T12:00", extraAttempts: "1" })
+      .expect(409); // past the due date the key is visible: the grant asks for confirmation first
+    await instructor
+      .post(`/courses/${courseId}/students/${s2.id}/extensions`)
+      .type("form")
+      .send({ _csrf: csrfFrom(page.text), assignmentId: String(assignmentId), dueAt: "2099-06-01T12:00", extraAttempts: "1", confirmAfterReveal: "1" })
       .expect(303);
     expect((await submitForm(student2, itemIds[1]!, { theta: "0.5" })).status).toBe(303);
     const s3 = await signInAgent(t.app, "student3@example.edu", PASSWORD);
@@ -169,10 +174,10 @@ describe("instructor actions", () => {
       _csrf: csrfFrom(edit.text), title: "Pages homework", kind: "homework", maxAttempts: "2", revealPolicy: "after-attempts", scorePolicy: "best", dueAt: "2099-01-01T12:00",
       [`existing${itemIds[0]}_points`]: "2", [`existing${itemIds[1]}_points`]: "1", [`existing${itemIds[1]}_rtol`]: "0.05",
     }).expect(303);
-    const overview = await instructor.get(`/assignments/${assignmentId}`);
-    const regrade = await instructor.post(`/assignments/${assignmentId}/items/${itemIds[1]}/regrade`).type("form").send({ _csrf: csrfFrom(overview.text) }).expect(200);
+    const regrade = await instructor.get(`/assignments/${assignmentId}/items/${itemIds[1]}/regrade`).expect(200);
     expect(regrade.text).toContain("Student");
     expect(regrade.text).toMatch(/0%[\s\S]*100%/);
+    await instructor.post(`/assignments/${assignmentId}/items/${itemIds[1]}/regrade`).type("form").send({ _csrf: csrfFrom(regrade.text) }).expect(303);
     expect((await t.db.submission.findUniqueOrThrow({ where: { id: sub.id } })).score).toBe(1);
     expect(await t.db.regradeLog.count({ where: { submissionId: sub.id } })).toBe(1);
   });
@@ -183,7 +188,7 @@ describe("instructor actions", () => {
       _csrf: csrfFrom(page.text),
       roster: 'email,name\r\nevil@example.edu,"=HYPERLINK(""http://x"",""y"")"\r\nplain@example.edu,Plain <b>Person</b>\r\n',
     }).expect(200);
-    expect(res.text).toContain("2 new accounts");
+    expect(res.text).toContain("2 students added to ML101");
     expect(res.text).toContain("evil@example.edu");
     expect(res.text).toContain("Plain &lt;b&gt;Person&lt;/b&gt;");
     const csv = await instructor.get(`/courses/${courseId}/gradebook.csv`).expect(200);

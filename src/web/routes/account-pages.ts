@@ -1,6 +1,6 @@
 import { Router, type Response } from "express";
 import { z } from "zod";
-import { changePassword } from "../../auth/change-password";
+import { changePassword, hasInstructorChosenPassword } from "../../auth/change-password";
 import type { Db } from "../../db/client";
 import { deleteUserCredentials } from "../../db/credentials";
 import { HttpError } from "../../http-error";
@@ -24,8 +24,10 @@ export function accountPages(o: SessionOptions): Router {
   const render = (res: Response, status: number, extra: Record<string, unknown> = {}) =>
     res.status(status).render("account", { title: "Your account", ...extra });
 
-  router.get("/account", (req, res) => {
-    render(res, 200, { notice: req.query.changed ? "Password changed. Every other browser and API token of yours is signed out." : undefined });
+  router.get("/account", async (req, res) => {
+    // Signed in with a password an instructor chose: the page asks for one of the holder's own.
+    const first = await hasInstructorChosenPassword(o.db, currentUser(req).id);
+    render(res, 200, { first, notice: req.query.changed ? "Password changed. Every other browser and API token of yours is signed out." : undefined });
   });
 
   router.post("/account/password", passwordChangeLimiter(o.db), async (req, res) => {

@@ -4,6 +4,8 @@ import { dataAsCsv, dataAsJson, renderSolution } from "../../../exercises";
 import type { Db } from "../../db/client";
 import { insertStudentEnrollment, selectOptionalCourseByJoinCode } from "../../db/dashboard";
 import { selectOptionalSubmissionOfVariant, selectRecentSubmissionsForVariant } from "../../db/submissions";
+import { hasInstructorChosenPassword } from "../../auth/change-password";
+import { selectRegradesForStudent } from "../../db/item-submissions";
 import { selectVariantFor } from "../../homework/variant-access";
 import { DEFAULT_ATOL, DEFAULT_RTOL, formatShape, toleranceSentence } from "../../grading";
 import { answerText } from "../forms/answer-text";
@@ -15,6 +17,12 @@ import { HttpError, notFound } from "../../http-error";
 import { joinLimiter, submitLimiter } from "../middleware/rate-limits";
 import { currentUser, requireUser } from "../middleware/require-user";
 import { idParam } from "../validate";
+
+/** Regrades that changed this student's scores, with the exercise number, so they are told. */
+async function studentRegrades(db: Db, assignmentId: number, userId: number, items: { id: number }[]) {
+  const rows = await selectRegradesForStudent(db, assignmentId, userId);
+  return rows.map((r) => ({ itemId: r.itemId, number: items.findIndex((i) => i.id === r.itemId) + 1, attempt: r.submission.attempt, oldScore: r.oldScore, newScore: r.newScore, createdAt: r.createdAt }));
+}
 
 /** Form fields are named part_<name>; only the exercise's own part names are read. */
 function answersFromForm(body: Record<string, unknown>, partNames: string[]): Record<string, unknown> {
@@ -82,6 +90,7 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
     historyOlder: Math.max(0, state.attemptsUsed - history.length),
     idempotencyKey: crypto.randomUUID(),
     solutionHtml: state.reveal ? renderSolution(toRecord(variant)) : undefined,
+    regrades: (await studentRegrades(db, view.assignment.id, currentUser(req).id, view.assignment.items)).filter((r) => r.itemId === state.item.id).map((r) => ({ ...r, number: undefined })),
     bestPercent: state.score,
   });
 }
@@ -111,6 +120,13 @@ export function studentPages(db: Db, options: { submitLimitPerMinute: number }):
       res.status(404).render("student/dashboard", { title: "Your assignments", courses, joinError: "No course has that join code. Check it with your instructor.", code });
       return;
     }
+    // An instructor who chose this account's password must not hold an account of another course:
+    // the holder first replaces it with their own.
+    if (await hasInstructorChosenPassword(db, currentUser(req).id)) {
+      const courses = await studentDashboard(db, currentUser(req).id);
+      res.status(409).render("student/dashboard", { title: "Your assignments", courses, joinError: "Before joining another course, choose your own password: your instructor chose the current one.", joinPasswordLink: true, code });
+      return;
+    }
     await insertStudentEnrollment(db, currentUser(req).id, course.id);
     res.redirect(303, `/assignments?joined=${encodeURIComponent(course.code)}`);
   });
@@ -118,7 +134,7 @@ export function studentPages(db: Db, options: { submitLimitPerMinute: number }):
   router.get("/assignments/:id", async (req, res, next) => {
     const view = await assignmentForUser(db, idParam(req.params.id, "assignment"), currentUser(req).id, { createVariants: false });
     if (view.role === "instructor") return next(); // the instructor's page for the same URL
-    res.render("student/assignment", { title: view.assignment.title, view });
+    res.render("student/assignment", { title: view.assignment.title, view, regrades: await studentRegrades(db, view.assignment.id, currentUser(req).id, view.assignment.items) });
   });
 
   router.get("/assignments/:id/items/:itemId", async (req, res) => {
