@@ -6,6 +6,7 @@ import { deleteExpiredSessions } from "./db/sessions";
 import { createDemoData, DEMO_INSTRUCTOR, DEMO_STUDENTS } from "./seed/demo";
 import { closeHub } from "./quiz/event-hub";
 import { createApp } from "./web/app";
+import { startScoreWorker } from "./outbox/score-worker";
 
 export type Running = { server: Server; db: Db; config: Config; url: string; close(): Promise<void> };
 
@@ -22,6 +23,7 @@ export async function start(config: Config, log: (line: string) => void = consol
   }
   await deleteExpiredSessions(db);
   const app = createApp({ db, config });
+  const scoreWorker = startScoreWorker(db, { secret: config.sessionSecret, log });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
     s.once("error", reject);
@@ -36,6 +38,7 @@ export async function start(config: Config, log: (line: string) => void = consol
     url,
     async close() {
       closeHub(db); // live quiz streams and timers first: nothing may touch the database after this
+      await scoreWorker.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.$disconnect();

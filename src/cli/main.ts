@@ -5,6 +5,7 @@ import { UsageError } from "./usage-error";
 const commands: Record<string, () => Promise<Command>> = {
   solve: async () => (await import("./solve-command")).solveCommand,
   exercises: async () => (await import("./exercises-command")).exercisesCommand,
+  lti: async () => (await import("./lti-command")).ltiCommand,
 };
 
 async function help(): Promise<string> {

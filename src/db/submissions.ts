@@ -2,6 +2,7 @@ import type { Database, Statement } from "better-sqlite3";
 import type { AssignmentRow } from "./assignments";
 import { sqliteConnection, type Db } from "./client";
 import { isUniqueViolation } from "./errors";
+import { ENQUEUE_FOR_VARIANT_SQL, sqlNow } from "./lti-outbox";
 import { selectOptionalExtension, type ExtensionRow } from "./extensions";
 import { selectOptionalVariantContext, type VariantRow } from "./variants";
 
@@ -55,6 +56,7 @@ async function insertWithPrisma(db: Db, s: NewSubmission, maxAttempts: number | 
         const used = await tx.submission.count({ where: { variantId: s.variantId } });
         if (maxAttempts !== null && used >= maxAttempts) return { kind: "out-of-attempts" };
         const submission = await tx.submission.create({ data: { ...s, attempt: used + 1 } });
+        await enqueueScoreWithPrisma(tx, s); // LMS grade passback, in the same transaction
         return { kind: "stored", submission };
       });
     } catch (err) {
@@ -65,6 +67,11 @@ async function insertWithPrisma(db: Db, s: NewSubmission, maxAttempts: number | 
   }
 }
 
+async function enqueueScoreWithPrisma(tx: Pick<Db, "$executeRawUnsafe">, s: NewSubmission): Promise<void> {
+  const now = sqlNow();
+  await tx.$executeRawUnsafe(ENQUEUE_FOR_VARIANT_SQL, s.userId, now, now, s.userId, s.variantId);
+}
+
 type Pending = { db: Db; s: NewSubmission; maxAttempts: number | null; resolve: (o: InsertOutcome) => void; reject: (err: unknown) => void };
 type Stored = { ok: InsertOutcome } | { err: unknown };
 
@@ -73,6 +80,7 @@ type Statements = {
   count: Statement;
   insert: Statement;
   context: Statement;
+  enqueueScore: Statement;
   storeOne?: (s: NewSubmission, maxAttempts: number | null) => InsertOutcome;
   storeAll?: (batch: Pending[]) => Stored[];
 };
@@ -104,7 +112,9 @@ function prepared(connection: Database): Statements {
            WHERE v.id = ?`,
         )
         .safeIntegers(false),
-    };
+    } as Statements;
+    // A no-op unless the assignment has an LMS line item (grade passback outbox, src/db/lti-outbox.ts).
+    st.enqueueScore = connection.prepare(ENQUEUE_FOR_VARIANT_SQL);
     statements.set(connection, st);
   }
   return st;
@@ -223,6 +233,7 @@ function flushBatch(connection: Database, batch: Pending[]): void {
     if (maxAttempts !== null && used >= maxAttempts) return { kind: "out-of-attempts" };
     const createdAt = new Date().toISOString().replace("Z", "+00:00");
     const row = st.insert.get(s.variantId, s.userId, used + 1, s.raw, s.parsed, s.results, s.score, s.idempotencyKey, createdAt) as RawSubmission;
+    st.enqueueScore.run(s.userId, createdAt, createdAt, s.userId, s.variantId);
     return { kind: "stored", submission: toRow(row) };
   });
   const storeOne = st.storeOne;

@@ -21,6 +21,10 @@ import { quizPages } from "./routes/quiz-pages";
 import { instructorAssignmentPages } from "./routes/instructor-assignment-pages";
 import { instructorCoursePages } from "./routes/instructor-course-pages";
 import { studentPages } from "./routes/student-pages";
+import { ltiApi } from "./routes/api/lti";
+import { ltiPages } from "./routes/lti-pages";
+import { ltiProtocolRoutes } from "./routes/lti-protocol";
+import { ltiFrameAncestors } from "./middleware/lti-frame-ancestors";
 import type { GradebookSource } from "./gradebook-source";
 import { quizGradebookColumns } from "../quiz/gradebook-columns";
 
@@ -52,6 +56,8 @@ export function createApp({ db, config }: AppDeps): Express {
     }),
   );
 
+  app.use(ltiFrameAncestors(db));
+
   app.get("/healthz", async (_req, res) => {
     await db.$queryRawUnsafe("SELECT 1");
     res.json({ status: "ok" });
@@ -70,6 +76,7 @@ export function createApp({ db, config }: AppDeps): Express {
   api.use(requireBearer(db));
   api.use(accountRoutes(db));
   api.use(quizApi(db));
+  api.use(ltiApi(db, config.sessionSecret));
   api.use(homeworkApi(db, { submitLimitPerMinute: config.submitLimitPerMinute, gradebookExtras }));
   api.use(notFoundHandler); // unknown API paths never fall through to the cookie pages
   app.use("/api/v1", api);
@@ -77,6 +84,7 @@ export function createApp({ db, config }: AppDeps): Express {
   const sessionOptions = { db, secret: config.sessionSecret, secureCookies: config.production };
   app.use(express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 2000 }));
   app.use(sessions(sessionOptions));
+  app.use(ltiProtocolRoutes(sessionOptions, config)); // cross-site posts from the LMS: signed, no CSRF token
   app.use(csrfProtection);
   app.use(authPages(sessionOptions));
   app.use(coursePages(db));
@@ -85,6 +93,7 @@ export function createApp({ db, config }: AppDeps): Express {
   app.use(instructorCoursePages(db, { gradebookExtras }));
   app.use(instructorAssignmentPages(db));
   app.use(cataloguePages());
+  app.use(ltiPages(db, config));
 
   app.use(notFoundHandler);
   app.use(errorHandler);
