@@ -1,0 +1,106 @@
+/**
+ * LTI 1.3 end to end against the fake LMS (test/support/fake-lms.ts): registration by the CLI, the
+ * instructor's deep linking of two assignments, a student's launch, a submission through the page
+ * and the score arriving at the LMS's Moodle-style line item.
+ */
+import { startLiveServer } from "../support/live-server";
+import { FakeLms, SCORE_TYPE } from "../support/fake-lms";
+import { Browserish } from "../support/lti-client";
+import { addPlatformArgs, deepLinkAssignments, learner, runLtiCli, studentLaunch, submitThroughPage, waitFor } from "../support/lti-setup";
+
+jest.setTimeout(60_000);
+
+let server: Awaited<ReturnType<typeof startLiveServer>>;
+let fake: FakeLms;
+
+beforeAll(async () => {
+  server = await startLiveServer();
+  fake = await new FakeLms().start();
+  fake.useTool(server.url);
+});
+afterAll(async () => {
+  await server?.close();
+  await fake?.close();
+});
+
+test("likely lti add-platform registers the platform and prints the URLs to paste; platforms lists it", async () => {
+  const out = await runLtiCli(server.dbFile, addPlatformArgs(fake), { PORT: String(new URL(server.url).port) });
+  expect(out.stderr).toBe("");
+  expect(out.code).toBe(0);
+  const printed = JSON.parse(out.stdout);
+  expect(printed).toEqual({ platformId: expect.any(Number), loginUrl: `${server.url}/lti/login`, launchUrl: `${server.url}/lti/launch`, jwksUrl: `${server.url}/.well-known/jwks.json` });
+  const list = JSON.parse((await runLtiCli(server.dbFile, ["platforms"])).stdout);
+  expect(list).toHaveLength(1);
+  expect(list[0]).toMatchObject({ issuer: fake.issuer, clientId: fake.clientId, deployments: [fake.deploymentId] });
+  // Bad input: exit 2 and one line naming the flag.
+  const bad = await runLtiCli(server.dbFile, ["add-platform", "--issuer", "not a url", "--client-id", "x", "--auth-url", fake.authUrl, "--token-url", fake.tokenUrl, "--jwks-url", fake.jwksUrl]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/--issuer: issuer must be an absolute http\(s\) URL/);
+});
+
+test("the JWKS publishes public RSA parts only", async () => {
+  const jwks = await (await fetch(`${server.url}/.well-known/jwks.json`)).json();
+  expect(jwks.keys.length).toBeGreaterThanOrEqual(1);
+  for (const k of jwks.keys) {
+    expect(Object.keys(k).sort()).toEqual(["alg", "e", "kid", "kty", "n", "use"]);
+    expect(k).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig" });
+    expect(Buffer.from(k.n, "base64url").length).toBeGreaterThanOrEqual(256); // 2048 bits
+  }
+  const stored = await server.db.ltiKey.findFirstOrThrow();
+  expect(stored.privateEnc).not.toMatch(/PRIVATE KEY/);
+});
+
+test("instructor deep-links two assignments: signed content items with line items; the LMS makes two columns", async () => {
+  const items = await deepLinkAssignments(fake, server.url, 2);
+  expect(fake.problems).toEqual([]);
+  expect(items).toHaveLength(2);
+  const course = await server.db.ltiContext.findFirstOrThrow({ include: { course: { include: { assignments: { include: { items: true } } } } } });
+  expect(course.course.title).toBe("Statistical Learning");
+  expect(course.course.assignments.length).toBeGreaterThanOrEqual(2); // the catalogue's default set
+  for (const item of items) {
+    const id = Number((item.custom as Record<string, string>).likely_assignment_id);
+    const a = course.course.assignments.find((x) => x.id === id)!;
+    expect(item).toMatchObject({
+      type: "ltiResourceLink",
+      url: `${server.url}/lti/launch`,
+      title: a.title,
+      custom: { likely_assignment_id: String(id) },
+      lineItem: { scoreMaximum: a.items.reduce((s, i) => s + i.points, 0), label: a.title, resourceId: String(id) },
+    });
+  }
+  expect(fake.deepLinkReturns[0]!.data).toBe("opaque-platform-data-7");
+  expect(fake.lineItems).toHaveLength(2);
+});
+
+test("a student launch lands signed in on the assignment; a submission's score reaches the LMS line item", async () => {
+  const { b, landed, assignmentId } = await studentLaunch(fake, server.url, 1);
+  expect(landed.res.status).toBe(200);
+  expect(new URL(landed.url).pathname).toBe(`/assignments/${assignmentId}`);
+  const html = await landed.res.text();
+  expect(html).toContain("Student 1");
+  const userId = await submitThroughPage(b, server.url, server.db, assignmentId, true);
+  const score = await waitFor("the score at the LMS", () => fake.scores.find((s) => s.body.userId === learner(1).sub));
+  expect(fake.problems).toEqual([]);
+  expect(score.contentType).toBe(SCORE_TYPE);
+  expect(fake.issuedTokens.has(score.token)).toBe(true);
+  expect(score.url).toMatch(/^\/mod\/lti\/services\.php\/42\/lineitems\/7\/lineitem\/scores\?type_id=2$/);
+  const a = await server.db.assignment.findUniqueOrThrow({ where: { id: assignmentId }, include: { items: true } });
+  const first = a.items.sort((x, y) => x.position - y.position)[0]!;
+  expect(score.body).toMatchObject({ userId: learner(1).sub, scoreMaximum: a.items.reduce((s, i) => s + i.points, 0), gradingProgress: "FullyGraded" });
+  expect(score.body.scoreGiven).toBeCloseTo(first.points, 6);
+  expect(score.body.activityProgress).toBe(a.items.length === 1 ? "Completed" : "Submitted");
+  const row = await server.db.ltiScoreOutbox.findFirstOrThrow({ where: { userId } });
+  expect(row.status).toBe("sent");
+});
+
+test("an LTI account has no password: the sign-in form refuses it", async () => {
+  const user = await server.db.user.findFirstOrThrow({ where: { ltiUser: { sub: learner(1).sub } } });
+  expect(user.passwordHash).toBe("");
+  const b = new Browserish();
+  const page = await b.fetch(`${server.url}/signin`);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  for (const password of ["", "x", " "]) {
+    const res = await b.fetch(`${server.url}/signin`, { form: { email: user.email, password, _csrf: csrf } });
+    expect(res.status).toBe(401);
+  }
+});
