@@ -1,3 +1,4 @@
+import { enqueueScores } from "./lti-outbox";
 import type { Db } from "./client";
 
 export type ExtensionRow = { assignmentId: number; userId: number; dueAt: Date | null; extraAttempts: number };
@@ -20,4 +21,5 @@ export async function upsertExtension(db: Db, e: ExtensionRow): Promise<void> {
     create: e,
     update: { dueAt: e.dueAt, extraAttempts: e.extraAttempts },
   });
+  await enqueueScores(db, e.assignmentId, [e.userId]); // the LMS gets the score again with the new terms
 }

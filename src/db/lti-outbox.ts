@@ -99,6 +99,11 @@ export async function markScoreSent(db: Db, id: number, version: number, score: 
   );
 }
 
+/** Nothing to send (no attempt yet): done until the next change. */
+export async function markScoreSkipped(db: Db, id: number, version: number): Promise<void> {
+  await db.ltiScoreOutbox.updateMany({ where: { id, version }, data: { status: "sent", sentVersion: version, lastError: null } });
+}
+
 export async function markScoreRetry(db: Db, id: number, version: number, nextAttemptAt: Date, error: string): Promise<void> {
   await db.ltiScoreOutbox.updateMany({ where: { id, version }, data: { attempts: { increment: 1 }, nextAttemptAt, lastError: error } });
 }

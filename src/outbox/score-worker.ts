@@ -1,7 +1,7 @@
 import { selectOptionalAssignment } from "../db/assignments";
 import type { Db } from "../db/client";
 import { selectOptionalPlatform, type PlatformRow } from "../db/lti";
-import { markScoreFailed, markScoreRetry, markScoreSent, selectDueScores, selectStudentAttempts, type DueScore } from "../db/lti-outbox";
+import { markScoreFailed, markScoreSkipped, markScoreRetry, markScoreSent, selectDueScores, selectStudentAttempts, type DueScore } from "../db/lti-outbox";
 import { totalPoints } from "../homework/assignment-view";
 import { countedScore } from "../homework/policy";
 import { ServiceError } from "../lti/access-token";
@@ -28,10 +28,11 @@ export type WorkerOptions = { secret: string; pollMs?: number; log?: (line: stri
 export type ScoreWorker = { stop(): Promise<void>; drainOnce(): Promise<number> };
 
 /** The score to send: the student's counted points on the assignment, as the gradebook counts them. */
-export async function currentScore(db: Db, row: DueScore): Promise<Omit<Score, "userId" | "timestamp"> | null> {
+export async function currentScore(db: Db, row: DueScore): Promise<Omit<Score, "userId" | "timestamp"> | "nothing-yet" | null> {
   const assignment = await selectOptionalAssignment(db, row.assignmentId);
   if (!assignment) return null;
   const attempts = await selectStudentAttempts(db, row.assignmentId, row.userId);
+  if (attempts.size === 0) return "nothing-yet"; // e.g. an extension before any submission: no score to send
   let earned = 0;
   let attemptedAll = true;
   for (const item of assignment.items) {
@@ -60,6 +61,7 @@ export function startScoreWorker(db: Db, o: WorkerOptions): ScoreWorker {
     if (!platform) return markScoreFailed(db, row.id, row.version, "the platform is no longer registered");
     const score = await currentScore(db, row);
     if (!score) return markScoreFailed(db, row.id, row.version, "the assignment no longer exists");
+    if (score === "nothing-yet") return markScoreSkipped(db, row.id, row.version);
     try {
       const key = await signingKey(db, o.secret);
       await postScore(platform, key, row.lineItemUrl, { userId: row.sub, ...score, timestamp: row.changedAt.toISOString() });

@@ -5,8 +5,8 @@
  */
 import { startLiveServer } from "../support/live-server";
 import { FakeLms, SCORE_TYPE } from "../support/fake-lms";
-import { Browserish } from "../support/lti-client";
-import { addPlatformArgs, deepLinkAssignments, learner, runLtiCli, studentLaunch, submitThroughPage, waitFor } from "../support/lti-setup";
+import { Browserish, formFields, launchThrough } from "../support/lti-client";
+import { addPlatformArgs, deepLinkAssignments, learner, runLtiCli, studentLaunch, submitThroughPage, TEACHER, waitFor } from "../support/lti-setup";
 
 jest.setTimeout(60_000);
 
@@ -89,8 +89,12 @@ test("a student launch lands signed in on the assignment; a submission's score r
   expect(score.body).toMatchObject({ userId: learner(1).sub, scoreMaximum: a.items.reduce((s, i) => s + i.points, 0), gradingProgress: "FullyGraded" });
   expect(score.body.scoreGiven).toBeCloseTo(first.points, 6);
   expect(score.body.activityProgress).toBe(a.items.length === 1 ? "Completed" : "Submitted");
-  const row = await server.db.ltiScoreOutbox.findFirstOrThrow({ where: { userId } });
-  expect(row.status).toBe("sent");
+  let status = "";
+  for (let i = 0; i < 50 && status !== "sent"; i++) {
+    status = (await server.db.ltiScoreOutbox.findFirstOrThrow({ where: { userId } })).status; // marked just after the LMS answers
+    if (status !== "sent") await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(status).toBe("sent");
 });
 
 test("an LTI account has no password: the sign-in form refuses it", async () => {
@@ -103,4 +107,93 @@ test("an LTI account has no password: the sign-in form refuses it", async () => 
     const res = await b.fetch(`${server.url}/signin`, { form: { email: user.email, password, _csrf: csrf } });
     expect(res.status).toBe(401);
   }
+});
+
+async function instructorBrowser() {
+  const b = new Browserish();
+  const item = fake.deepLinkReturns[0]!.items[0]!;
+  const { res } = await launchThrough(b, fake, server.url, fake.resourceLaunch(TEACHER, fake.lineItems[0]!, item));
+  expect(res.status).toBe(303);
+  const ctx = await server.db.ltiContext.findFirstOrThrow();
+  return { b, courseId: ctx.courseId };
+}
+
+test("the launch's session cookie works in an LMS frame; only registered platforms may frame Likely", async () => {
+  const b = new Browserish();
+  const item = fake.deepLinkReturns[0]!.items[0]!;
+  const { res } = await launchThrough(b, fake, server.url, fake.resourceLaunch(learner(3), fake.lineItems[0]!, item));
+  expect(res.status).toBe(303);
+  const sid = b.lastSetCookies.find((c) => c.startsWith("likely_sid="))!;
+  expect(sid).toMatch(/; SameSite=None/i);
+  expect(sid).toMatch(/; Secure/i);
+  expect(sid).toMatch(/; Partitioned/i);
+  expect(sid).toMatch(/; HttpOnly/i);
+  const page = await b.fetch(`${server.url}/assignments`);
+  const csp = page.headers.get("content-security-policy")!;
+  expect(/frame-ancestors ([^;]*)/.exec(csp)![1]!.split(" ").sort()).toEqual(["'self'", fake.origin].sort());
+  expect(page.headers.get("x-frame-options")).toBeNull();
+});
+
+test("a permanent refusal is kept with the LMS's message; the instructor sees it and 'retry now' delivers it", async () => {
+  fake.scoreFailure = { status: 400, until: Number.POSITIVE_INFINITY, body: "User is not enrolled and gradable" };
+  const { b, assignmentId } = await studentLaunch(fake, server.url, 2);
+  const userId = await submitThroughPage(b, server.url, server.db, assignmentId, false);
+  let row = null;
+  for (let i = 0; i < 100 && !row; i++) {
+    row = await server.db.ltiScoreOutbox.findFirst({ where: { userId, status: "failed" } });
+    if (!row) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(row).not.toBeNull();
+  expect(row!.lastError).toMatch(/400: User is not enrolled and gradable/);
+  const teacher = await instructorBrowser();
+  const page = await teacher.b.fetch(`${server.url}/courses/${teacher.courseId}/lms`);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  expect(html).toContain("User is not enrolled and gradable");
+  expect(html).toContain("Retry now");
+  fake.scoreFailure = null;
+  const { fields, action } = formFields(html, `/lms/assignments/${assignmentId}/retry`);
+  const retry = await teacher.b.fetch(server.url + action, { form: fields });
+  expect(retry.status).toBe(303);
+  await waitFor("the retried score", () => fake.scores.find((s) => s.body.userId === learner(2).sub));
+  expect(fake.scores.filter((s) => s.body.userId === learner(2).sub)).toHaveLength(1);
+  // A student cannot see the LMS page.
+  expect((await b.fetch(`${server.url}/courses/${teacher.courseId}/lms`)).status).toBe(404);
+});
+
+test("an extension sends the student's score again", async () => {
+  const teacher = await instructorBrowser();
+  const student = await server.db.user.findFirstOrThrow({ where: { ltiUser: { sub: learner(1).sub } } });
+  const assignmentId = Number((fake.deepLinkReturns[0]!.items[0]!.custom as Record<string, string>).likely_assignment_id);
+  const before = fake.scores.filter((s) => s.body.userId === learner(1).sub).length;
+  const page = await teacher.b.fetch(`${server.url}/courses/${teacher.courseId}/students/${student.id}`);
+  const { fields } = formFields(await page.text(), "extraAttempts");
+  const res = await teacher.b.fetch(`${server.url}/courses/${teacher.courseId}/students/${student.id}/extensions`, { form: { ...fields, assignmentId: String(assignmentId), extraAttempts: "2", dueAt: "" } });
+  expect(res.status).toBe(303);
+  await waitFor("the score sent again", () => fake.scores.filter((s) => s.body.userId === learner(1).sub).length > before);
+});
+
+test("roster sync (NRPS, paged, mixed-case status) enrols new students, marks those gone inactive, and shows what changed", async () => {
+  const teacher = await instructorBrowser();
+  fake.members = [TEACHER, learner(1), learner(2), learner(3), learner(7), learner(8)];
+  fake.memberStatus.set(learner(8).sub, "Inactive");
+  const sync = async () => {
+    const page = await teacher.b.fetch(`${server.url}/courses/${teacher.courseId}/lms`);
+    const { fields, action } = formFields(await page.text(), "roster-sync");
+    const res = await teacher.b.fetch(server.url + action, { form: fields });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+  const first = await sync();
+  expect(first).toMatch(/6 members in the LMS: 1 added/);
+  expect(first).toContain("Added: Student 7");
+  const enrolled = await server.db.enrollment.findMany({ where: { courseId: teacher.courseId, user: { ltiUser: { sub: learner(7).sub } } } });
+  expect(enrolled).toHaveLength(1);
+  fake.members = [TEACHER, learner(1), learner(3), learner(7)];
+  const second = await sync();
+  expect(second).toMatch(/marked inactive/);
+  expect(second).toContain("Inactive: Student 2");
+  const s2 = await server.db.user.findFirstOrThrow({ where: { ltiUser: { sub: learner(2).sub } } });
+  expect((await server.db.ltiMember.findFirstOrThrow({ where: { userId: s2.id } })).status).toBe("inactive");
+  expect(fake.problems).toEqual([]);
 });
