@@ -96,6 +96,11 @@ export class FakeLms {
     app.post(/^\/mod\/lti\/services\.php\/42\/lineitems\/(\d+)\/lineitem\/scores$/, (req, res) => this.score(req, res));
     app.get("/mod/lti/services.php/42/lineitems", (req, res) => res.json(this.lineItems.map((l) => ({ id: l.url, label: l.label, scoreMaximum: l.scoreMaximum, resourceId: l.resourceId, resourceLinkId: l.resourceLinkId }))));
     app.get("/mod/lti/services.php/CourseSection/42/bindings/2/memberships", (req, res) => this.memberships(req, res));
+    // A course page of the LMS that frames the tool, as Canvas and Moodle do ("open in iframe").
+    app.get("/course/frame", (req, res) => {
+      const src = String(req.query.src ?? "");
+      res.type("html").send(`<!doctype html><title>LMS course</title><h1>LMS course</h1><iframe id="tool" name="tool" src="${esc(src)}" style="width:1000px;height:700px" allow="clipboard-write"></iframe>`);
+    });
     app.post("/deep-link/return", (req, res) => void this.deepLinkReturn(req, res).catch((e) => res.status(500).send(String(e))));
     await new Promise<void>((resolve) => {
       this.server = app.listen(0, "127.0.0.1", () => resolve());
