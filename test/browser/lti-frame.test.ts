@@ -4,7 +4,7 @@
  * end signed in on the student's assignment, and a submission inside the frame must work.
  */
 import { launchBrowser } from "../support/browser";
-import { FakeLms } from "../support/fake-lms";
+import { FakeLms } from "../../bench/lib/fake-lms";
 import { startLiveServer } from "../support/live-server";
 import { addPlatformArgs, deepLinkAssignments, learner, runLtiCli } from "../support/lti-setup";
 import type { Browser } from "playwright-core";

@@ -4,8 +4,8 @@
  * and the score arriving at the LMS's Moodle-style line item.
  */
 import { startLiveServer } from "../support/live-server";
-import { FakeLms, SCORE_TYPE } from "../support/fake-lms";
-import { Browserish, formFields, launchThrough } from "../support/lti-client";
+import { FakeLms, SCORE_TYPE } from "../../bench/lib/fake-lms";
+import { Browserish, formFields, launchThrough } from "../../bench/lib/lti-client";
 import { addPlatformArgs, deepLinkAssignments, learner, runLtiCli, studentLaunch, submitThroughPage, TEACHER, waitFor } from "../support/lti-setup";
 
 jest.setTimeout(60_000);

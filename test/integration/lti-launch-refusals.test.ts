@@ -6,8 +6,8 @@
 import crypto from "node:crypto";
 import { decodeJwt, exportSPKI, generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { startLiveServer } from "../support/live-server";
-import { CLAIM, FakeLms, type PendingLaunch } from "../support/fake-lms";
-import { Browserish, launchThrough, sessionCookie } from "../support/lti-client";
+import { CLAIM, FakeLms, type PendingLaunch } from "../../bench/lib/fake-lms";
+import { Browserish, launchThrough, sessionCookie } from "../../bench/lib/lti-client";
 import { addPlatformArgs, deepLinkAssignments, learner, runLtiCli, TEACHER } from "../support/lti-setup";
 
 jest.setTimeout(60_000);

@@ -10,7 +10,7 @@ import net from "node:net";
 import path from "node:path";
 import { startServerProcess, type ServerProcess } from "../../bench/lib/server-process";
 import { openDb, type Db } from "../../src/db/client";
-import { FakeLms } from "../support/fake-lms";
+import { FakeLms } from "../../bench/lib/fake-lms";
 import { addPlatformArgs, deepLinkAssignments, learner, runLtiCli, studentLaunch, submitThroughPage, waitFor } from "../support/lti-setup";
 import { ROOT, TEMPLATE_DB, TMP_DIR } from "../support/paths";
 

@@ -1,7 +1,7 @@
 import { main } from "../../src/cli/main";
 import type { Db } from "../../src/db/client";
-import { FakeLms } from "./fake-lms";
-import { Browserish, formFields, launchThrough, unescapeHtml } from "./lti-client";
+import { FakeLms } from "../../bench/lib/fake-lms";
+import { Browserish, formFields, launchThrough, unescapeHtml } from "../../bench/lib/lti-client";
 
 /** Runs `likely lti ...` in this process against a database file; resolves to its exit code and output. */
 export async function runLtiCli(dbFile: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
