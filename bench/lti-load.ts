@@ -74,21 +74,31 @@ async function main(): Promise<void> {
     const failures: string[] = [];
     const started = Date.now();
 
+    const steps: Record<string, number[]> = { launch: [], "assignment page": [], "exercise page": [], submission: [] };
+    const timed = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } finally {
+        steps[step]!.push(performance.now() - t0);
+      }
+    };
+
     async function student(i: number): Promise<void> {
       const user: LmsUser = { sub: `bench-student-${i}`, name: `Student ${i}`, email: `s${i}@lms.example`, roles: [LEARNER] };
       const b = new Browserish();
-      const { res } = await launchThrough(b, fake, tool, fake.resourceLaunch(user, lineItem, item));
-      const landed = await b.follow(new URL(res.headers.get("location")!, tool).toString());
+      const { res } = await timed("launch", () => launchThrough(b, fake, tool, fake.resourceLaunch(user, lineItem, item)));
+      const landed = await timed("assignment page", () => b.follow(new URL(res.headers.get("location")!, tool).toString()));
       const itemPath = /href="(\/assignments\/\d+\/items\/\d+)"/.exec(await landed.res.text())?.[1];
       if (!itemPath) throw new Error(`student ${i} did not land on the assignment (${landed.res.status} ${landed.url})`);
-      const page = await (await b.fetch(tool + itemPath)).text();
+      const page = await timed("exercise page", async () => (await b.fetch(tool + itemPath)).text());
       const fields = formFields(page, 'name="idempotencyKey"').fields;
       const parts = [...page.matchAll(/name="part_([A-Za-z0-9_]+)"/g)].map((m) => m[1]!);
       const key = JSON.parse((keyOf.get(user.sub, Number(itemPath.split("/").at(-1))) as { key: string }).key) as Record<string, unknown>;
       const form: Record<string, string> = { _csrf: fields._csrf!, idempotencyKey: fields.idempotencyKey! };
       // Half the class answers correctly, half not: scores 1 and 0 both travel.
       for (const p of parts) form[`part_${p}`] = i % 2 === 0 ? (Array.isArray(key[p]) ? JSON.stringify(key[p]) : String(key[p])) : Array.isArray(key[p]) ? JSON.stringify((key[p] as unknown[]).map(() => 7)) : "7777";
-      const sub = await b.fetch(tool + itemPath, { form });
+      const sub = await timed("submission", () => b.fetch(tool + itemPath, { form }));
       if (sub.status !== 303) throw new Error(`student ${i}: submission answered ${sub.status}`);
       acks.push(Date.now());
     }
@@ -114,6 +124,8 @@ async function main(): Promise<void> {
     console.log(`  scores delivered to the LMS ${delivered}/${acks.length}; outbox rows not sent: ${pending}`);
     console.log(`  time to drain after the last submission: ${lastScore - lastAck} ms`);
     console.log(`  token requests: ${fake.tokenRequests} (score posts: ${fake.scores.length}); LMS-side problems: ${fake.problems.length}`);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    console.log(`  median per step (ms): ${Object.entries(steps).map(([k, v]) => `${k} ${median(v).toFixed(0)}`).join(", ")}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
     if (failures.length || delivered !== acks.length || pending !== 0 || fake.problems.length) process.exitCode = 1;
   } finally {
     await server.kill("SIGTERM");

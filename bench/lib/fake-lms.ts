@@ -65,6 +65,8 @@ export class FakeLms {
   scoreFailure: { status: number; until: number; body?: string } | null = null;
   tokenLifetimeS = 3600;
   readonly problems: string[] = [];
+  readonly registrationToken = "reg-token-" + crypto.randomBytes(4).toString("hex");
+  readonly registrations: Record<string, unknown>[] = [];
 
   get issuer() {
     return this.origin;
@@ -100,6 +102,16 @@ export class FakeLms {
     app.get("/course/frame", (req, res) => {
       const src = String(req.query.src ?? "");
       res.type("html").send(`<!doctype html><title>LMS course</title><h1>LMS course</h1><iframe id="tool" name="tool" src="${esc(src)}" style="width:1000px;height:700px" allow="clipboard-write"></iframe>`);
+    });
+    // LTI Dynamic Registration: the platform's configuration and registration endpoint.
+    app.get("/dynreg/openid-configuration", (req, res) => {
+      if (req.get("authorization") !== `Bearer ${this.registrationToken}`) return void res.status(401).json({ error: "bad registration token" });
+      res.json({ issuer: this.issuer, authorization_endpoint: this.authUrl, token_endpoint: this.tokenUrl, jwks_uri: this.jwksUrl, registration_endpoint: `${this.origin}/dynreg/register`, "https://purl.imsglobal.org/spec/lti-platform-configuration": { product_family_code: "moodle", version: "4.3" } });
+    });
+    app.post("/dynreg/register", express.json(), (req, res) => {
+      if (req.get("authorization") !== `Bearer ${this.registrationToken}`) return void res.status(401).json({ error: "bad registration token" });
+      this.registrations.push(req.body as Record<string, unknown>);
+      res.json({ client_id: "dynreg-client-1", ...(req.body as object), "https://purl.imsglobal.org/spec/lti-tool-configuration": { ...((req.body as Record<string, object>)["https://purl.imsglobal.org/spec/lti-tool-configuration"] ?? {}), deployment_id: "dynreg-deploy-9" } });
     });
     app.post("/deep-link/return", (req, res) => void this.deepLinkReturn(req, res).catch((e) => res.status(500).send(String(e))));
     await new Promise<void>((resolve) => {

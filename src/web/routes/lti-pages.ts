@@ -15,6 +15,7 @@ import { syncRoster, type RosterChanges } from "../../lti/roster-sync";
 import { unseal } from "../../lti/sealed";
 import { toolUrls } from "../../lti/urls";
 import { canvasConfig } from "../../lti/canvas-config";
+import { registerDynamically, RegistrationError } from "../../lti/dynamic-registration";
 import { requireCourseRole } from "../access";
 import { currentUser, requireUser } from "../middleware/require-user";
 import { idParam } from "../validate";
@@ -30,7 +31,7 @@ function allowFormPostTo(res: Response, url: string): void {
 /** The LTI pages people see: the deep-linking picker, the course's LMS sync page, the admin page. */
 export function ltiPages(db: Db, config: Config): Router {
   const router = Router();
-  router.use(["/lti/deep-link", "/admin/lti"], requireUser);
+  router.use(["/lti/deep-link", "/admin/lti", "/lti/register"], requireUser);
 
   function pickerContext(token: unknown, userId: number): DeepLinkContext {
     const ctx = unseal<DeepLinkContext>(config.sessionSecret, "deep-link", token);
@@ -155,6 +156,25 @@ export function ltiPages(db: Db, config: Config): Router {
     const out = await registerPlatform(db, parsed.data, publicOrigin(config, req));
     forgetFrameAncestors();
     await adminPage(req, res, { notice: `Platform ${out.platformId} saved.` });
+  });
+
+  /**
+   * LTI Dynamic Registration: the LMS administrator opens this URL (Moodle: "Register by URL";
+   * Canvas: "LTI Registration"); a Likely administrator or instructor must be signed in.
+   */
+  router.get("/lti/register", async (req, res) => {
+    if (!mayAdminister(currentUser(req).role)) throw new HttpError(403, "Only a Likely administrator or instructor can register an LMS. Sign in with such an account and open the registration link again.");
+    const conf = req.query.openid_configuration;
+    const token = typeof req.query.registration_token === "string" ? req.query.registration_token : undefined;
+    if (typeof conf !== "string" || !conf) throw new HttpError(400, "openid_configuration: expected the platform's configuration URL in the query");
+    try {
+      const out = await registerDynamically(db, publicOrigin(config, req), conf, token);
+      forgetFrameAncestors();
+      res.render("lti/registered", { title: "LMS registered", platform: out.platform, deploymentId: out.deploymentId, scripts: ["/static/js/lti-close.js"], bodyClass: "lti-framed" });
+    } catch (err) {
+      if (err instanceof RegistrationError) throw new HttpError(400, `The LMS could not be registered: ${err.message}`);
+      throw err;
+    }
   });
 
   return router;
