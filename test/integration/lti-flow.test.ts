@@ -151,6 +151,7 @@ test("a permanent refusal is kept with the LMS's message; the instructor sees it
   const html = await page.text();
   expect(html).toContain("User is not enrolled and gradable");
   expect(html).toContain("Retry now");
+  expect(html).toMatch(/1 failed/);
   fake.scoreFailure = null;
   const { fields, action } = formFields(html, `/lms/assignments/${assignmentId}/retry`);
   const retry = await teacher.b.fetch(server.url + action, { form: fields });
