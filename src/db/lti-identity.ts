@@ -18,18 +18,21 @@ export async function upsertLtiUser(
   const link = await db.ltiUser.findUnique({ where: { issuer_sub: { issuer: u.issuer, sub: u.sub } }, select: { userId: true } });
   const email = u.email?.trim().toLowerCase() ?? null;
   if (link) {
-    const current = await db.user.findUniqueOrThrow({ where: { id: link.userId }, select: publicFields });
+    // Writes only what changed: a class launching at once costs reads, not a commit each.
+    const current = await db.user.findUniqueOrThrow({ where: { id: link.userId }, select: { ...publicFields, ltiUser: { select: { email: true } } } });
+    const { ltiUser, ...user } = current;
+    if ((ltiUser?.email ?? null) !== email) await db.ltiUser.update({ where: { userId: link.userId }, data: { email } });
     // An account role is only ever raised by a launch (an instructor somewhere stays one).
-    const role = current.role === "student" && u.role === "instructor" ? "instructor" : current.role;
-    await db.ltiUser.update({ where: { userId: link.userId }, data: { email } });
-    const data = { name: u.name, role };
-    if (email && email !== current.email) {
+    const role = user.role === "student" && u.role === "instructor" ? "instructor" : user.role;
+    const data = { ...(u.name !== user.name ? { name: u.name } : {}), ...(role !== user.role ? { role } : {}) };
+    if (email && email !== user.email) {
       try {
         return (await db.user.update({ where: { id: link.userId }, data: { ...data, email }, select: publicFields })) as PublicUser;
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
       }
     }
+    if (Object.keys(data).length === 0) return user as PublicUser;
     return (await db.user.update({ where: { id: link.userId }, data, select: publicFields })) as PublicUser;
   }
   const placeholder = `lti-${Buffer.from(`${u.issuer}|${u.sub}`).toString("base64url").slice(0, 40)}-${joinCode(6).toLowerCase()}@lti.invalid`;
@@ -108,6 +111,11 @@ export async function updateLtiContextServices(db: Db, id: number, s: { membersh
 
 /** Enrols (or re-roles) a launching user and marks them active in the LMS roster. */
 export async function upsertLtiEnrollment(db: Db, ltiContextId: number, courseId: number, userId: number, role: UserRole): Promise<void> {
+  const [enrolled, member] = await Promise.all([
+    db.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } }, select: { role: true } }),
+    db.ltiMember.findUnique({ where: { ltiContextId_userId: { ltiContextId, userId } }, select: { status: true } }),
+  ]);
+  if (enrolled?.role === role && member?.status === "active") return;
   await db.$transaction(async (tx) => {
     await tx.enrollment.upsert({ where: { userId_courseId: { userId, courseId } }, create: { userId, courseId, role }, update: { role } });
     await tx.ltiMember.upsert({
@@ -118,9 +126,12 @@ export async function upsertLtiEnrollment(db: Db, ltiContextId: number, courseId
   });
 }
 
-/** The LMS gradebook column of an assignment, as the latest launch or deep link named it. */
-export async function upsertLineItem(db: Db, platformId: number, assignmentId: number, url: string): Promise<void> {
+/** The LMS gradebook column of an assignment, as the latest launch named it; true when it is new or moved. */
+export async function upsertLineItem(db: Db, platformId: number, assignmentId: number, url: string): Promise<boolean> {
+  const now = await db.ltiLineItem.findUnique({ where: { assignmentId }, select: { url: true, platformId: true } });
+  if (now?.url === url && now.platformId === platformId) return false;
   await db.ltiLineItem.upsert({ where: { assignmentId }, create: { platformId, assignmentId, url }, update: { url, platformId } });
+  return true;
 }
 
 export async function selectOptionalLineItemUrl(db: Db, assignmentId: number): Promise<string | null> {

@@ -17,6 +17,7 @@ import {
   upsertLtiEnrollment,
   upsertLtiUser,
 } from "../db/lti-identity";
+import { enqueueAssignmentSubmitters } from "../db/lti-outbox";
 import { createDemoAssignments } from "../seed/demo";
 import { courseRoleOf, LaunchError, verifyLaunchToken, type Launch } from "./launch-token";
 
@@ -123,7 +124,10 @@ async function mapIdentity(db: Db, launch: Launch): Promise<LaunchOutcome> {
     ctx = (await selectOptionalLtiContext(db, p.id, launch.deploymentId, launch.context.id))!;
   }
   await upsertLtiEnrollment(db, ctx.id, ctx.courseId, user.id, role);
-  await updateLtiContextServices(db, ctx.id, { membershipsUrl: launch.membershipsUrl, lineItemsUrl: launch.ags?.lineitems ?? null, title: launch.context.title });
+  const services = { membershipsUrl: launch.membershipsUrl ?? ctx.membershipsUrl, lineItemsUrl: launch.ags?.lineitems ?? ctx.lineItemsUrl, title: launch.context.title };
+  if (services.membershipsUrl !== ctx.membershipsUrl || services.lineItemsUrl !== ctx.lineItemsUrl || services.title !== ctx.title) {
+    await updateLtiContextServices(db, ctx.id, services);
+  }
 
   let assignmentId: number | null = null;
   const named = launch.custom.likely_assignment_id;
@@ -133,7 +137,8 @@ async function mapIdentity(db: Db, launch: Launch): Promise<LaunchOutcome> {
       throw new LaunchError(404, `this link names assignment ${JSON.stringify(named)}, which is not in this course; ask your instructor to add the link again`);
     }
     assignmentId = id;
-    if (launch.ags?.lineitem) await upsertLineItem(db, p.id, id, launch.ags.lineitem);
+    // A new gradebook column gets the scores already earned (students who worked before the link existed).
+    if (launch.ags?.lineitem && (await upsertLineItem(db, p.id, id, launch.ags.lineitem))) await enqueueAssignmentSubmitters(db, id);
   }
   return { userId: user.id, courseId: ctx.courseId, role, launch, assignmentId };
 }
