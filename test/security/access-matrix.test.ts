@@ -40,7 +40,7 @@ const SHARED: Record<Role, RegExp[]> = {
 };
 
 // Routes without ids (listings of one's own things, sign-in, static files): nothing to compare.
-const NO_IDS = /^\/(api\/v1\/(tokens|me|courses|quiz-join)|signin|signout|courses|courses\/new|assignments|join|quiz|quiz\/join|catalogue|healthz|)$/;
+const NO_IDS = /^\/(api\/v1\/(tokens|me|courses|quiz-join)|signin|signout|courses|courses\/new|assignments|join|quiz|quiz\/join|catalogue|healthz|\.well-known\/jwks\.json|lti\/(config\.json|continue|login|launch|register|resume|deep-link)|admin\/lti(\/platforms)?|)$/;
 
 function fill(path: string, missing: boolean): string {
   const id = (name: string) => (missing ? (name === "slug" ? "no-such-exercise" : MISSING) : ids[name]!);
