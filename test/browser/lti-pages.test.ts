@@ -52,6 +52,11 @@ test("picker, LMS sync page, admin page, refusal and way-out pages fit every siz
   await page.waitForURL(/\/lti\/deep-link/);
   await page.locator("input[name=assignment]").nth(1).check();
   await check(page, "lti-picker");
+  // The answer auto-posts to the LMS (its origin allowed in form-action for that page only).
+  const returns = fake.deepLinkReturns.length;
+  await page.getByRole("button", { name: "Add to the LMS" }).click();
+  await page.locator("#done").waitFor();
+  expect(fake.deepLinkReturns).toHaveLength(returns + 1);
   const ctx = await server.db.ltiContext.findFirstOrThrow();
   for (let i = 0; i < 50 && !(await server.db.ltiScoreOutbox.findFirst({ where: { status: "failed" } })); i++) await new Promise((r) => setTimeout(r, 100));
   await page.goto(`${server.url}/courses/${ctx.courseId}/lms`);

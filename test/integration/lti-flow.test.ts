@@ -146,6 +146,7 @@ test("a permanent refusal is kept with the LMS's message; the instructor sees it
   expect(row).not.toBeNull();
   expect(row!.lastError).toMatch(/400: User is not enrolled and gradable/);
   const teacher = await instructorBrowser();
+  expect(await (await teacher.b.fetch(`${server.url}/courses/${teacher.courseId}`)).text()).toContain(`href="/courses/${teacher.courseId}/lms"`);
   const page = await teacher.b.fetch(`${server.url}/courses/${teacher.courseId}/lms`);
   expect(page.status).toBe(200);
   const html = await page.text();

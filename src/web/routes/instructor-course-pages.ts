@@ -8,6 +8,7 @@ import type { Db } from "../../db/client";
 import { countCourseStudents, insertCourse, selectOptionalCourse, updateCourse } from "../../db/courses";
 import { isUniqueViolation } from "../../db/errors";
 import { selectExtensionsForAssignment, upsertExtension } from "../../db/extensions";
+import { selectOptionalLtiContextForCourse } from "../../db/lti-identity";
 import { selectCourseStudents, selectOptionalCourseStudent } from "../../db/gradebook";
 import { selectSubmissionsForStudent } from "../../db/submissions";
 import { buildGradebook, gradebookCsv } from "../../homework/gradebook";
@@ -69,6 +70,7 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
       students: await countCourseStudents(db, courseId),
       assignments: assignments.map((a) => ({ ...a, points: a.items.reduce((s, i) => s + i.points, 0) })),
       notice: req.query.saved ? "Saved." : undefined,
+      lms: (await selectOptionalLtiContextForCourse(db, courseId)) !== null,
     });
   });
 
