@@ -29,7 +29,16 @@ export class Browserish {
       body = p.toString();
       headers["Content-Type"] = "application/x-www-form-urlencoded";
     }
-    const res = await fetch(url, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" });
+    const method = init.method ?? (init.form ? "POST" : "GET");
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body, redirect: "manual" });
+    } catch (err) {
+      // A kept-alive connection the server closed as we reused it: browsers retry a GET once.
+      const code = String((err as { cause?: { code?: string } }).cause?.code ?? "");
+      if (method !== "GET" || !/ECONNRESET|UND_ERR_SOCKET|EPIPE/.test(code)) throw new Error(`${method} ${new URL(url).pathname}: ${(err as Error).message} (${code || String((err as { cause?: unknown }).cause)})`);
+      res = await fetch(url, { method, headers, body, redirect: "manual" });
+    }
     this.lastSetCookies = res.headers.getSetCookie();
     for (const line of this.lastSetCookies) {
       const [pair, ...attrs] = line.split(";");
