@@ -96,7 +96,24 @@ export class FakeLms {
     app.get("/mod/lti/auth.php", (req, res) => void this.auth(req, res).catch((e) => res.status(500).send(String(e))));
     app.post("/mod/lti/token.php", (req, res) => void this.token(req, res).catch((e) => res.status(500).send(String(e))));
     app.post(/^\/mod\/lti\/services\.php\/42\/lineitems\/(\d+)\/lineitem\/scores$/, (req, res) => this.score(req, res));
-    app.get("/mod/lti/services.php/42/lineitems", (req, res) => res.json(this.lineItems.map((l) => ({ id: l.url, label: l.label, scoreMaximum: l.scoreMaximum, resourceId: l.resourceId, resourceLinkId: l.resourceLinkId }))));
+    app.get("/mod/lti/services.php/42/lineitems", (req, res) => {
+      if (!this.issuedTokens.has(/^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1] ?? "")) return void res.status(401).json({ error: "invalid token" });
+      const link = req.query.resource_link_id;
+      const items = this.lineItems.filter((l) => !link || l.resourceLinkId === link);
+      res.type("application/vnd.ims.lis.v2.lineitemcontainer+json").send(JSON.stringify(items.map((l) => ({ id: l.url, label: l.label, scoreMaximum: l.scoreMaximum, resourceId: l.resourceId, resourceLinkId: l.resourceLinkId }))));
+    });
+    app.post("/mod/lti/services.php/42/lineitems", express.json({ type: "application/vnd.ims.lis.v2.lineitem+json" }), (req, res) => {
+      if (!this.issuedTokens.has(/^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1] ?? "")) return void res.status(401).json({ error: "invalid token" });
+      const b = req.body as { label?: string; scoreMaximum?: number; resourceId?: string; resourceLinkId?: string };
+      if (req.get("content-type") !== "application/vnd.ims.lis.v2.lineitem+json" || typeof b.label !== "string" || typeof b.scoreMaximum !== "number" || !b.resourceLinkId) {
+        this.problems.push(`lineitems: bad create ${JSON.stringify(b)}`);
+        return void res.status(400).send("bad line item");
+      }
+      const id = String(this.lineItems.length + 7);
+      const item = { id, url: `${this.origin}/mod/lti/services.php/42/lineitems/${id}/lineitem?type_id=2`, label: b.label, scoreMaximum: b.scoreMaximum, resourceId: b.resourceId, resourceLinkId: b.resourceLinkId };
+      this.lineItems.push(item);
+      res.status(201).type("application/vnd.ims.lis.v2.lineitem+json").send(JSON.stringify({ id: item.url, label: item.label, scoreMaximum: item.scoreMaximum, resourceId: item.resourceId, resourceLinkId: item.resourceLinkId }));
+    });
     app.get("/mod/lti/services.php/CourseSection/42/bindings/2/memberships", (req, res) => this.memberships(req, res));
     // A course page of the LMS that frames the tool, as Canvas and Moodle do ("open in iframe").
     app.get("/course/frame", (req, res) => {

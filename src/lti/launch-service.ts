@@ -11,6 +11,7 @@ import {
 import {
   assignmentInCourse,
   insertLtiCourse,
+  selectOptionalLineItemUrl,
   selectOptionalLtiContext,
   updateLtiContextServices,
   upsertLineItem,
@@ -19,6 +20,10 @@ import {
 } from "../db/lti-identity";
 import { enqueueAssignmentSubmitters } from "../db/lti-outbox";
 import { createDemoAssignments } from "../seed/demo";
+import { selectOptionalAssignment } from "../db/assignments";
+import { totalPoints } from "../homework/assignment-view";
+import { signingKey } from "./keys";
+import { findOrCreateLineItem } from "./line-items";
 import { courseRoleOf, LaunchError, verifyLaunchToken, type Launch } from "./launch-token";
 
 /** How long a login may take between our redirect and the platform's form post. */
@@ -91,7 +96,7 @@ export type LaunchOutcome = {
 };
 
 /** Validates the launch (every check of the security framework) and maps LMS identities to Likely's. */
-export async function completeLaunch(db: Db, form: { id_token?: unknown; state?: unknown }, ownOrigins: string[]): Promise<LaunchOutcome> {
+export async function completeLaunch(db: Db, form: { id_token?: unknown; state?: unknown }, ownOrigins: string[], secret: string): Promise<LaunchOutcome> {
   const state = str(form.state);
   const idToken = typeof form.id_token === "string" && form.id_token.length < 100_000 ? form.id_token : undefined;
   if (!state) throw new LaunchError(400, "the launch has no state: start it again from the LMS");
@@ -104,10 +109,10 @@ export async function completeLaunch(db: Db, form: { id_token?: unknown; state?:
     deploymentKnown: (platformId, deploymentId) => deploymentExists(db, platformId, deploymentId),
     ownOrigins,
   });
-  return mapIdentity(db, launch);
+  return mapIdentity(db, launch, secret);
 }
 
-async function mapIdentity(db: Db, launch: Launch): Promise<LaunchOutcome> {
+async function mapIdentity(db: Db, launch: Launch, secret: string): Promise<LaunchOutcome> {
   const role = courseRoleOf(launch.roles);
   if (!role) throw new LaunchError(403, "Likely needs an Instructor or Learner role in this LMS course");
   if (launch.messageType === "LtiDeepLinkingRequest" && role !== "instructor") throw new LaunchError(403, "only instructors can add Likely assignments to the LMS course");
@@ -138,7 +143,33 @@ async function mapIdentity(db: Db, launch: Launch): Promise<LaunchOutcome> {
     }
     assignmentId = id;
     // A new gradebook column gets the scores already earned (students who worked before the link existed).
-    if (launch.ags?.lineitem && (await upsertLineItem(db, p.id, id, launch.ags.lineitem))) await enqueueAssignmentSubmitters(db, id);
+    const lineItemUrl = launch.ags?.lineitem ?? (await lineItemOf(db, launch, id, secret));
+    if (lineItemUrl && (await upsertLineItem(db, p.id, id, lineItemUrl))) await enqueueAssignmentSubmitters(db, id);
   }
   return { userId: user.id, courseId: ctx.courseId, role, launch, assignmentId };
+}
+
+/**
+ * A link made without deep linking carries `lineitems` but no `lineitem`: find the column by the
+ * resource link, else create it (once; later launches find it stored). An LMS that refuses is
+ * logged, not fatal: the student still works, and the instructor can relink.
+ */
+async function lineItemOf(db: Db, launch: Launch, assignmentId: number, secret: string): Promise<string | null> {
+  if (!launch.ags?.lineitems || !launch.resourceLinkId) return null;
+  if (!launch.ags.scope.some((s) => s.endsWith("/scope/lineitem"))) return null;
+  const stored = await selectOptionalLineItemUrl(db, assignmentId);
+  if (stored) return stored;
+  const assignment = await selectOptionalAssignment(db, assignmentId);
+  if (!assignment) return null;
+  try {
+    return await findOrCreateLineItem(launch.platform, await signingKey(db, secret), launch.ags.lineitems, {
+      resourceLinkId: launch.resourceLinkId,
+      assignmentId,
+      label: assignment.title,
+      scoreMaximum: totalPoints(assignment),
+    });
+  } catch (err) {
+    console.error(`lti: no line item for assignment ${assignmentId}: ${(err as Error).message}`);
+    return null;
+  }
 }

@@ -199,3 +199,26 @@ test("roster sync (NRPS, paged, mixed-case status) enrols new students, marks th
   expect((await server.db.ltiMember.findFirstOrThrow({ where: { userId: s2.id } })).status).toBe("inactive");
   expect(fake.problems).toEqual([]);
 });
+
+test("a link made in the LMS without deep linking: the tool finds or creates its line item, and scores flow", async () => {
+  const ctx = await server.db.ltiContext.findFirstOrThrow({ include: { course: { include: { assignments: { include: { items: true } } } } } });
+  const linked = new Set(fake.deepLinkReturns[0]!.items.map((i) => Number((i.custom as Record<string, string>).likely_assignment_id)));
+  const other = ctx.course.assignments.find((a) => !linked.has(a.id))!;
+  const before = fake.lineItems.length;
+  const launch = { user: learner(4), message: "LtiResourceLinkRequest" as const, resourceLinkId: "made-in-lms-1", custom: { likely_assignment_id: String(other.id) } };
+  const b = new Browserish();
+  const { res } = await launchThrough(b, fake, server.url, launch);
+  expect(res.status).toBe(303);
+  expect(fake.lineItems).toHaveLength(before + 1);
+  const created = fake.lineItems.at(-1)!;
+  expect(created).toMatchObject({ label: other.title, scoreMaximum: other.items.reduce((s, i) => s + i.points, 0), resourceId: String(other.id), resourceLinkId: "made-in-lms-1" });
+  // A second launch finds it (no second column).
+  const again = await launchThrough(new Browserish(), fake, server.url, { ...launch, user: learner(5) });
+  expect(again.res.status).toBe(303);
+  expect(fake.lineItems).toHaveLength(before + 1);
+  await b.follow(new URL(res.headers.get("location")!, server.url).toString());
+  await submitThroughPage(b, server.url, server.db, other.id, true);
+  const score = await waitFor("the score at the created line item", () => fake.scores.find((s) => s.body.userId === learner(4).sub && s.lineItem === created.url));
+  expect(score.url).toContain(`/lineitems/${created.id}/lineitem/scores?type_id=2`);
+  expect(fake.problems).toEqual([]);
+});

@@ -67,7 +67,7 @@ export function ltiProtocolRoutes(o: SessionOptions, config: Config): Router {
   router.post("/lti/launch", async (req, res) => {
     let outcome: LaunchOutcome;
     try {
-      outcome = await completeLaunch(db, req.body ?? {}, [publicOrigin(config, req)]);
+      outcome = await completeLaunch(db, req.body ?? {}, [publicOrigin(config, req)], config.sessionSecret);
     } catch (err) {
       if (err instanceof LaunchError) return refuse(res, err);
       throw err;
