@@ -222,3 +222,19 @@ test("a link made in the LMS without deep linking: the tool finds or creates its
   expect(score.url).toContain(`/lineitems/${created.id}/lineitem/scores?type_id=2`);
   expect(fake.problems).toEqual([]);
 });
+
+test("a regrade that changes a score sends the new score to the LMS", async () => {
+  const teacher = await instructorBrowser();
+  const s = await studentLaunch(fake, server.url, 6);
+  await submitThroughPage(s.b, server.url, server.db, s.assignmentId, false);
+  await waitFor("the first (zero) score", () => fake.scores.find((x) => x.body.userId === learner(6).sub));
+  const a = await server.db.assignment.findUniqueOrThrow({ where: { id: s.assignmentId }, include: { items: true } });
+  const first = a.items.sort((x, y) => x.position - y.position)[0]!;
+  await server.db.assignmentItem.update({ where: { id: first.id }, data: { atol: 1e12 } }); // any answer is now within tolerance
+  const page = await teacher.b.fetch(`${server.url}/assignments/${s.assignmentId}`);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const regrade = await teacher.b.fetch(`${server.url}/assignments/${s.assignmentId}/items/${first.id}/regrade`, { form: { _csrf: csrf } });
+  expect(regrade.status).toBe(200);
+  const after = await waitFor("the regraded score", () => fake.scores.find((x) => x.body.userId === learner(6).sub && Number(x.body.scoreGiven) > 0));
+  expect(after.body.scoreGiven).toBeCloseTo(first.points, 9);
+});
