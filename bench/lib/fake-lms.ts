@@ -62,7 +62,7 @@ export class FakeLms {
   members: LmsUser[] = [];
   memberStatus = new Map<string, string>();
   /** Scores answer this status while set (e.g. 503), then normally. */
-  scoreFailure: { status: number; until: number; body?: string } | null = null;
+  scoreFailure: { status: number; until: number; body?: string; headers?: Record<string, string> } | null = null;
   tokenLifetimeS = 3600;
   readonly problems: string[] = [];
   readonly registrationToken = "reg-token-" + crypto.randomBytes(4).toString("hex");
@@ -263,7 +263,7 @@ export class FakeLms {
       return;
     }
     if (this.scoreFailure && Date.now() < this.scoreFailure.until) {
-      res.status(this.scoreFailure.status).type("text").send(this.scoreFailure.body ?? "Service Unavailable");
+      res.status(this.scoreFailure.status).set(this.scoreFailure.headers ?? {}).type("text").send(this.scoreFailure.body ?? "Service Unavailable");
       return;
     }
     const contentType = req.get("content-type") ?? "";

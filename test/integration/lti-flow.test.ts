@@ -238,3 +238,18 @@ test("a regrade that changes a score sends the new score to the LMS", async () =
   const after = await waitFor("the regraded score", () => fake.scores.find((x) => x.body.userId === learner(6).sub && Number(x.body.scoreGiven) > 0));
   expect(after.body.scoreGiven).toBeCloseTo(first.points, 9);
 });
+
+test("rate limits (429, and Canvas's 403 with X-Rate-Limit-Remaining: 0) are retried, never dropped", async () => {
+  for (const [i, failure] of [
+    [7, { status: 429, body: "Too Many Requests" }],
+    [8, { status: 403, body: "Rate Limit Exceeded", headers: { "X-Rate-Limit-Remaining": "0" } }],
+  ] as const) {
+    fake.scoreFailure = { ...failure, until: Date.now() + 1500 };
+    const s = await studentLaunch(fake, server.url, i);
+    const userId = await submitThroughPage(s.b, server.url, server.db, s.assignmentId, true);
+    await waitFor(`the score after ${failure.status}`, () => fake.scores.find((x) => x.body.userId === learner(i).sub));
+    const row = await server.db.ltiScoreOutbox.findFirstOrThrow({ where: { userId } });
+    expect(row.status).not.toBe("failed");
+  }
+  fake.scoreFailure = null;
+});
