@@ -8,6 +8,7 @@ import { createLogger } from "./ops/logger";
 import { createDemoData, DEMO_INSTRUCTOR, DEMO_STUDENTS } from "./seed/demo";
 import { closeHub } from "./quiz/event-hub";
 import { createApp } from "./web/app";
+import { startScoreWorker } from "./outbox/score-worker";
 
 export type Running = { server: Server; db: Db; config: Config; url: string; close(): Promise<void> };
 
@@ -25,6 +26,7 @@ export async function start(config: Config, log: (line: string) => void = consol
   await deleteExpiredSessions(db);
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const app = createApp({ db, config, logger });
+  const scoreWorker = startScoreWorker(db, { secret: config.sessionSecret, log });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
     s.once("error", reject);
@@ -42,6 +44,7 @@ export async function start(config: Config, log: (line: string) => void = consol
       backups?.stop();
       await backups?.idle();
       closeHub(db); // live quiz streams and timers first: nothing may touch the database after this
+      await scoreWorker.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.$disconnect();

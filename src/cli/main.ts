@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<Command>> = {
   users: async () => (await import("./users-command")).usersCommand,
   backup: async () => (await import("./backup-command")).backupCommand,
   "restore-check": async () => (await import("./backup-command")).restoreCheckCommand,
+  lti: async () => (await import("./lti-command")).ltiCommand,
 };
 
 async function help(): Promise<string> {

@@ -2,6 +2,7 @@
 import { mayReveal, studentPolicy } from "../homework/policy";
 import type { AssignmentRow } from "./assignments";
 import { insertAuditEntry, type Tx } from "./audit";
+import { enqueueScores } from "./lti-outbox";
 import type { Db } from "./client";
 
 export type ExtensionRow = { assignmentId: number; userId: number; dueAt: Date | null; extraAttempts: number };
@@ -65,4 +66,5 @@ export async function upsertExtension(db: Db, e: ExtensionRow): Promise<void> {
       flagged,
     });
   });
+  await enqueueScores(db, e.assignmentId, [e.userId]); // the LMS gets the score again with the new terms
 }

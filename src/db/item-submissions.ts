@@ -1,4 +1,5 @@
 import { insertAuditEntry } from "./audit";
+import { ENQUEUE_FOR_VARIANT_SQL, sqlNow } from "./lti-outbox";
 import type { Db } from "./client";
 import type { VariantRow } from "./variants";
 
@@ -40,8 +41,10 @@ export async function updateRegradedSubmissions(
 ): Promise<void> {
   await db.$transaction(async (tx) => {
     for (const c of changes) {
-      await tx.submission.update({ where: { id: c.submissionId }, data: { results: c.results, score: c.newScore } });
+      const row = await tx.submission.update({ where: { id: c.submissionId }, data: { results: c.results, score: c.newScore } });
       if (c.oldScore !== c.newScore) {
+        const now = sqlNow(); // the LMS gradebook follows a regrade (grade passback outbox)
+        await tx.$executeRawUnsafe(ENQUEUE_FOR_VARIANT_SQL, row.userId, now, now, row.userId, row.variantId);
         await tx.regradeLog.create({ data: { itemId, submissionId: c.submissionId, oldScore: c.oldScore, newScore: c.newScore, byUserId } });
       }
     }

@@ -50,3 +50,16 @@ export async function selectOptionalTokenUser(db: Db, tokenHash: string): Promis
   if (!t || t.expiresAt.getTime() < Date.now()) return null;
   return { user: t.user as PublicUser, expiresAt: t.expiresAt };
 }
+
+/** A session that lives `ms` (LTI: a one-time code handing a framed sign-in to a new window). */
+export async function insertShortSession(db: Db, idHash: string, userId: number, csrfToken: string, ms: number): Promise<void> {
+  await db.session.create({ data: { id: idHash, userId, csrfToken, expiresAt: new Date(Date.now() + ms) } });
+}
+
+/** Deletes a session and returns its user when it was live: single use. */
+export async function consumeShortSession(db: Db, idHash: string): Promise<number | null> {
+  const s = await db.session.findUnique({ where: { id: idHash }, select: { userId: true, expiresAt: true } });
+  if (!s) return null;
+  const gone = await db.session.deleteMany({ where: { id: idHash } });
+  return gone.count === 1 && s.expiresAt.getTime() > Date.now() ? s.userId : null;
+}

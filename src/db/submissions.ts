@@ -3,6 +3,7 @@ import type { AssignmentRow } from "./assignments";
 import { sqliteConnection, type Db } from "./client";
 import { optionalSqliteDate as toOptionalDate, sqliteDate as toDate } from "./direct-statement";
 import { isUniqueViolation } from "./errors";
+import { ENQUEUE_FOR_VARIANT_SQL, sqlNow } from "./lti-outbox";
 import { selectOptionalExtension, type ExtensionRow } from "./extensions";
 import { selectOptionalVariantContext, type VariantRow } from "./variants";
 
@@ -58,6 +59,7 @@ async function insertWithPrisma(db: Db, s: NewSubmission, maxAttempts: number | 
         const used = last?.attempt ?? 0;
         if (maxAttempts !== null && used >= maxAttempts) return { kind: "out-of-attempts" };
         const submission = await tx.submission.create({ data: { ...s, attempt: used + 1 } });
+        await enqueueScoreWithPrisma(tx, s); // LMS grade passback, in the same transaction
         return { kind: "stored", submission };
       });
     } catch (err) {
@@ -68,6 +70,11 @@ async function insertWithPrisma(db: Db, s: NewSubmission, maxAttempts: number | 
   }
 }
 
+async function enqueueScoreWithPrisma(tx: Pick<Db, "$executeRawUnsafe">, s: NewSubmission): Promise<void> {
+  const now = sqlNow();
+  await tx.$executeRawUnsafe(ENQUEUE_FOR_VARIANT_SQL, s.userId, now, now, s.userId, s.variantId);
+}
+
 type Pending = { db: Db; s: NewSubmission; maxAttempts: number | null; resolve: (o: InsertOutcome) => void; reject: (err: unknown) => void };
 type Stored = { ok: InsertOutcome } | { err: unknown };
 
@@ -76,6 +83,7 @@ type Statements = {
   lastAttempt: Statement;
   insert: Statement;
   context: Statement;
+  enqueueScore: Statement;
   storeOne?: (s: NewSubmission, maxAttempts: number | null) => InsertOutcome;
   storeAll?: (batch: Pending[]) => Stored[];
 };
@@ -107,7 +115,9 @@ function prepared(connection: Database): Statements {
            WHERE v.id = ?`,
         )
         .safeIntegers(false),
-    };
+    } as Statements;
+    // A no-op unless the assignment has an LMS line item (grade passback outbox, src/db/lti-outbox.ts).
+    st.enqueueScore = connection.prepare(ENQUEUE_FOR_VARIANT_SQL);
     statements.set(connection, st);
   }
   return st;
@@ -221,6 +231,7 @@ function flushBatch(connection: Database, batch: Pending[]): void {
     if (maxAttempts !== null && used >= maxAttempts) return { kind: "out-of-attempts" };
     const createdAt = new Date().toISOString().replace("Z", "+00:00");
     const row = st.insert.get(s.variantId, s.userId, used + 1, s.raw, s.parsed, s.results, s.score, s.idempotencyKey, createdAt) as RawSubmission;
+    st.enqueueScore.run(s.userId, createdAt, createdAt, s.userId, s.variantId);
     return { kind: "stored", submission: toRow(row) };
   });
   const storeOne = st.storeOne;

@@ -41,8 +41,8 @@ export async function createDemoData(db: Db, demoPassword: string | undefined): 
   return { created: true, password, generated: demoPassword === undefined, courseId: course.id };
 }
 
-/** One homework per catalogue topic, due a week apart, so every exercise type is on show. */
-async function createDemoAssignments(db: Db, courseId: number): Promise<void> {
+/** One homework per catalogue topic, due a week apart, so every exercise type is on show (also a new LMS course's set). */
+export async function createDemoAssignments(db: Db, courseId: number): Promise<void> {
   const byTopic = new Map<string, string[]>();
   for (const e of listExercises()) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e.slug]);
   let week = 1;

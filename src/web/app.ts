@@ -32,6 +32,10 @@ import { instructorCoursePages } from "./routes/instructor-course-pages";
 import { metricsRoute } from "./routes/metrics";
 import { studentPages } from "./routes/student-pages";
 import { studentPasswordPages } from "./routes/student-password-pages";
+import { ltiApi } from "./routes/api/lti";
+import { ltiPages } from "./routes/lti-pages";
+import { ltiProtocolRoutes } from "./routes/lti-protocol";
+import { ltiFrameAncestors } from "./middleware/lti-frame-ancestors";
 import type { GradebookSource } from "./gradebook-source";
 import { quizGradebookColumns } from "../quiz/gradebook-columns";
 
@@ -65,6 +69,8 @@ export function createApp({ db, config, logger }: AppDeps): Express {
     }),
   );
 
+  app.use(ltiFrameAncestors(db));
+
   app.get("/healthz", async (_req, res) => {
     await db.$queryRawUnsafe("SELECT 1");
     res.json({ status: "ok" });
@@ -85,6 +91,7 @@ export function createApp({ db, config, logger }: AppDeps): Express {
   api.use(accountRoutes(db));
   api.use(auditApi(db));
   api.use(quizApi(db));
+  api.use(ltiApi(db, config.sessionSecret));
   api.use(homeworkApi(db, { submitLimitPerMinute: config.submitLimitPerMinute, gradebookExtras }));
   api.use(notFoundHandler); // unknown API paths never fall through to the cookie pages
   app.use("/api/v1", api);
@@ -93,6 +100,7 @@ export function createApp({ db, config, logger }: AppDeps): Express {
   app.use(express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 2000 }));
   app.use(singleValuedForm);
   app.use(sessions(sessionOptions));
+  app.use(ltiProtocolRoutes(sessionOptions, config)); // cross-site posts from the LMS: signed, no CSRF token
   app.use(csrfProtection);
   app.use(authPages(sessionOptions));
   app.use(accountPages(sessionOptions));
@@ -105,6 +113,7 @@ export function createApp({ db, config, logger }: AppDeps): Express {
   app.use(auditPages(db));
   app.use(studentPasswordPages(db));
   app.use(cataloguePages());
+  app.use(ltiPages(db, config));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -48,7 +48,7 @@ const SHARED: Record<Role, RegExp[]> = {
 const ADMIN_ONLY = /^\/admin(\/|$)/;
 
 // Routes without ids (listings of one's own things, sign-in, static files): nothing to compare.
-const NO_IDS = /^\/(api\/v1\/(tokens|me|me\/password|courses|quiz-join)|signin|signout|account|account\/password|account\/signout-everywhere|courses|courses\/new|assignments|join|quiz|quiz\/join|catalogue|healthz|admin|admin\/users|)$/;
+const NO_IDS = /^\/(api\/v1\/(tokens|me|me\/password|courses|quiz-join)|signin|signout|account|account\/password|account\/signout-everywhere|courses|courses\/new|assignments|join|quiz|quiz\/join|catalogue|healthz|admin|admin\/users|\.well-known\/jwks\.json|lti\/(config\.json|continue|login|launch|register|resume|deep-link)|admin\/lti(\/platforms)?|)$/;
 
 function fill(path: string, missing: boolean): string {
   const id = (name: string) => (missing ? (name === "slug" ? "no-such-exercise" : MISSING) : ids[name]!);

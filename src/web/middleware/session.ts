@@ -14,6 +14,11 @@ function cookieOptions(o: Options, maxAge?: number) {
   return { httpOnly: true, sameSite: "lax" as const, secure: o.secureCookies, path: "/", maxAge };
 }
 
+/** A session started inside an LMS iframe (LTI launch): sent cross-site, partitioned by the top-level site (CHIPS). */
+function framedCookieOptions(maxAge?: number) {
+  return { httpOnly: true, sameSite: "none" as const, secure: true, partitioned: true, path: "/", maxAge };
+}
+
 /** Stored form of a session id: a keyed hash, so neither a database dump nor the secret alone yields a session. */
 function sessionHash(o: Options, sid: string): string {
   return hmac(o.secret, "session:" + sid);
@@ -62,15 +67,21 @@ export function csrfProtection(req: Request, res: Response, next: NextFunction):
 }
 
 /** Starts a fresh session (a new id every sign-in, so a planted cookie is useless) and drops the old one. */
-export async function startSession(o: Options, req: Request, res: Response, userId: number): Promise<void> {
+export async function startSession(o: Options, req: Request, res: Response, userId: number, framed = false): Promise<void> {
   if (req.sessionHash) await deleteSession(o.db, req.sessionHash);
   const sid = randomToken();
   await insertSession(o.db, sessionHash(o, sid), userId, randomToken());
-  res.cookie(SESSION_COOKIE, sid, cookieOptions(o, SESSION_LIFETIME_MS));
+  res.cookie(SESSION_COOKIE, sid, framed ? framedCookieOptions(SESSION_LIFETIME_MS) : cookieOptions(o, SESSION_LIFETIME_MS));
   res.clearCookie(CSRF_COOKIE, cookieOptions(o));
+}
+
+/** The stored hash of a session id (LTI hands a one-time session id to a new window when a frame's cookies are blocked). */
+export function sessionIdHash(o: Options, sid: string): string {
+  return sessionHash(o, sid);
 }
 
 export async function endSession(o: Options, req: Request, res: Response): Promise<void> {
   if (req.sessionHash) await deleteSession(o.db, req.sessionHash);
   res.clearCookie(SESSION_COOKIE, cookieOptions(o));
+  if (req.secure || req.hostname === "localhost") res.clearCookie(SESSION_COOKIE, framedCookieOptions());
 }

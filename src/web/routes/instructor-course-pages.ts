@@ -9,6 +9,7 @@ import { countCourseStudents, insertCourse, selectOptionalCourse, updateCourse }
 import { isUniqueViolation } from "../../db/errors";
 import { selectExtensionsForAssignment } from "../../db/extensions";
 import { grantExtension } from "../../homework/extensions";
+import { selectOptionalLtiContextForCourse } from "../../db/lti-identity";
 import { selectCourseStudents, selectOptionalCourseStudent } from "../../db/gradebook";
 import { selectSubmissionsForStudent } from "../../db/submissions";
 import { buildGradebook, gradebookCsv } from "../../homework/gradebook";
@@ -82,6 +83,7 @@ export function instructorCoursePages(db: Db, options: { gradebookExtras?: Grade
       students: await countCourseStudents(db, course.id),
       assignments: assignments.map((a) => ({ ...a, points: a.items.reduce((s, i) => s + i.points, 0) })),
       notice: req.query.saved ? "Saved." : undefined,
+      lms: (await selectOptionalLtiContextForCourse(db, course.id)) !== null,
       ...extra,
     });
   }

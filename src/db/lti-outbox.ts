@@ -1,0 +1,171 @@
+import type { Db } from "./client";
+
+/**
+ * Grade passback outbox. Enqueuing marks (line item, student) pending and bumps its version; only
+ * rows of assignments with an LMS line item and students known to that LMS are written. The worker
+ * always sends the student's *current* counted points, so the newest score wins by construction.
+ */
+
+/** Dates as Prisma writes them on SQLite (ISO 8601 with +00:00), so Prisma reads raw writes back. */
+export function sqlNow(d = new Date()): string {
+  return d.toISOString().replace("Z", "+00:00");
+}
+
+const UPSERT = `
+  ON CONFLICT(lineItemId, userId) DO UPDATE SET
+    status = 'pending', version = version + 1, attempts = 0, lastError = NULL,
+    changedAt = excluded.changedAt, nextAttemptAt = excluded.nextAttemptAt`;
+
+/**
+ * One statement, run inside the transaction that stores a submission (src/db/submissions.ts).
+ * Parameters: userId, now, now, userId, variantId.
+ */
+export const ENQUEUE_FOR_VARIANT_SQL = `
+  INSERT INTO LtiScoreOutbox (lineItemId, userId, status, version, sentVersion, attempts, changedAt, nextAttemptAt)
+  SELECT li.id, ?, 'pending', 1, 0, 0, ?, ?
+  FROM LtiLineItem li JOIN LtiPlatform p ON p.id = li.platformId JOIN LtiUser u ON u.userId = ? AND u.issuer = p.issuer
+  WHERE li.assignmentId = (SELECT i.assignmentId FROM Variant v JOIN AssignmentItem i ON i.id = v.itemId WHERE v.id = ?)
+  ${UPSERT}`;
+
+const ENQUEUE_FOR_ASSIGNMENT_SQL = `
+  INSERT INTO LtiScoreOutbox (lineItemId, userId, status, version, sentVersion, attempts, changedAt, nextAttemptAt)
+  SELECT li.id, ?, 'pending', 1, 0, 0, ?, ?
+  FROM LtiLineItem li JOIN LtiPlatform p ON p.id = li.platformId JOIN LtiUser u ON u.userId = ? AND u.issuer = p.issuer
+  WHERE li.assignmentId = ?
+  ${UPSERT}`;
+
+/** Regrades, extensions, instructor changes: enqueue these students' scores on one assignment. */
+export async function enqueueScores(db: Db, assignmentId: number, userIds: number[]): Promise<void> {
+  const now = sqlNow();
+  for (const userId of new Set(userIds)) await db.$executeRawUnsafe(ENQUEUE_FOR_ASSIGNMENT_SQL, userId, now, now, userId, assignmentId);
+}
+
+/** Every student of the assignment who has submitted (a line item just appeared, or "resend all"). */
+export async function enqueueAssignmentSubmitters(db: Db, assignmentId: number): Promise<void> {
+  const rows = await db.submission.findMany({ where: { variant: { item: { assignmentId } } }, select: { userId: true }, distinct: ["userId"] });
+  await enqueueScores(db, assignmentId, rows.map((r) => r.userId));
+}
+
+export type DueScore = {
+  id: number;
+  version: number;
+  attempts: number;
+  userId: number;
+  assignmentId: number;
+  lineItemUrl: string;
+  platformId: number;
+  sub: string;
+  changedAt: Date;
+};
+
+export async function selectDueScores(db: Db, now: Date, limit: number): Promise<DueScore[]> {
+  const rows = await db.ltiScoreOutbox.findMany({
+    where: { status: "pending", nextAttemptAt: { lte: now } },
+    orderBy: { nextAttemptAt: "asc" },
+    take: limit,
+    select: {
+      id: true,
+      version: true,
+      attempts: true,
+      userId: true,
+      changedAt: true,
+      lineItem: { select: { url: true, assignmentId: true, platformId: true, platform: { select: { issuer: true } } } },
+      user: { select: { ltiUser: { select: { sub: true, issuer: true } } } },
+    },
+  });
+  return rows.flatMap((r) =>
+    r.user.ltiUser
+      ? [{ id: r.id, version: r.version, attempts: r.attempts, userId: r.userId, assignmentId: r.lineItem.assignmentId, lineItemUrl: r.lineItem.url, platformId: r.lineItem.platformId, sub: r.user.ltiUser.sub, changedAt: r.changedAt }]
+      : [],
+  );
+}
+
+/** The earliest pending retry (the worker sleeps until then). */
+export async function selectNextDue(db: Db): Promise<Date | null> {
+  const r = await db.ltiScoreOutbox.findFirst({ where: { status: "pending" }, orderBy: { nextAttemptAt: "asc" }, select: { nextAttemptAt: true } });
+  return r?.nextAttemptAt ?? null;
+}
+
+/** Delivered: `sent` unless the score changed meanwhile (then it stays pending and goes again). */
+export async function markScoreSent(db: Db, id: number, version: number, score: number): Promise<void> {
+  await db.$executeRawUnsafe(
+    `UPDATE LtiScoreOutbox SET sentVersion = ?, scoreSent = ?, sentAt = ?, lastError = NULL, attempts = 0,
+       status = CASE WHEN version = ? THEN 'sent' ELSE status END WHERE id = ?`,
+    version,
+    score,
+    sqlNow(),
+    version,
+    id,
+  );
+}
+
+/** Nothing to send (no attempt yet): done until the next change. */
+export async function markScoreSkipped(db: Db, id: number, version: number): Promise<void> {
+  await db.ltiScoreOutbox.updateMany({ where: { id, version }, data: { status: "sent", sentVersion: version, lastError: null } });
+}
+
+export async function markScoreRetry(db: Db, id: number, version: number, nextAttemptAt: Date, error: string): Promise<void> {
+  await db.ltiScoreOutbox.updateMany({ where: { id, version }, data: { attempts: { increment: 1 }, nextAttemptAt, lastError: error } });
+}
+
+export async function markScoreFailed(db: Db, id: number, version: number, error: string): Promise<void> {
+  await db.ltiScoreOutbox.updateMany({ where: { id, version }, data: { status: "failed", attempts: { increment: 1 }, lastError: error } });
+}
+
+/** "Retry now": failed and waiting rows of an assignment go out at once. */
+export async function retryAssignmentScores(db: Db, assignmentId: number): Promise<number> {
+  const r = await db.ltiScoreOutbox.updateMany({
+    where: { lineItem: { assignmentId }, status: { in: ["failed", "pending"] } },
+    data: { status: "pending", nextAttemptAt: new Date(), attempts: 0 },
+  });
+  return r.count;
+}
+
+export type SyncStatus = {
+  assignmentId: number;
+  lineItemUrl: string;
+  synced: number;
+  pending: number;
+  failed: { userId: number; name: string; error: string | null; attempts: number }[];
+  waiting: { userId: number; name: string; error: string | null; attempts: number; nextAttemptAt: Date }[];
+};
+
+/** Per assignment of a course: scores synced, pending (with the last error while retrying), failed with the LMS's message. */
+export async function selectSyncStatus(db: Db, courseId: number): Promise<SyncStatus[]> {
+  const items = await db.ltiLineItem.findMany({
+    where: { assignment: { courseId } },
+    select: {
+      assignmentId: true,
+      url: true,
+      scores: { select: { status: true, userId: true, lastError: true, attempts: true, nextAttemptAt: true, user: { select: { name: true } } } },
+    },
+    orderBy: { assignmentId: "asc" },
+  });
+  return items.map((li) => ({
+    assignmentId: li.assignmentId,
+    lineItemUrl: li.url,
+    synced: li.scores.filter((s) => s.status === "sent").length,
+    pending: li.scores.filter((s) => s.status === "pending").length,
+    failed: li.scores.filter((s) => s.status === "failed").map((s) => ({ userId: s.userId, name: s.user.name, error: s.lastError, attempts: s.attempts })),
+    waiting: li.scores
+      .filter((s) => s.status === "pending" && s.attempts > 0)
+      .map((s) => ({ userId: s.userId, name: s.user.name, error: s.lastError, attempts: s.attempts, nextAttemptAt: s.nextAttemptAt })),
+  }));
+}
+
+/** The scores (0..1) of one student's attempts per item of an assignment, in attempt order. */
+export async function selectStudentAttempts(db: Db, assignmentId: number, userId: number): Promise<Map<number, number[]>> {
+  const rows = await db.submission.findMany({
+    where: { userId, variant: { item: { assignmentId } } },
+    select: { score: true, variant: { select: { itemId: true } } },
+    orderBy: [{ variantId: "asc" }, { attempt: "asc" }],
+  });
+  const out = new Map<number, number[]>();
+  for (const r of rows) out.set(r.variant.itemId!, [...(out.get(r.variant.itemId!) ?? []), r.score]);
+  return out;
+}
+
+export async function countOutbox(db: Db): Promise<Record<string, number>> {
+  const rows = await db.ltiScoreOutbox.groupBy({ by: ["status"], _count: { _all: true } });
+  return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
+}
