@@ -7,4 +7,5 @@ export type AdminSection = { href: string; title: string; summary: string };
 
 export const ADMIN_SECTIONS: AdminSection[] = [
   { href: "/admin/users", title: "Accounts", summary: "List accounts, create instructors, change an account's role." },
+  { href: "/admin/lti", title: "LTI platforms", summary: "Register an LMS (Canvas, Moodle, ...): the URLs to paste, the Canvas JSON, registered platforms." },
 ];

@@ -4,6 +4,7 @@
  */
 import { FakeLms } from "../../bench/lib/fake-lms";
 import { Browserish, formFields } from "../../bench/lib/lti-client";
+import { createAccount } from "../../src/auth/create-account";
 import { startLiveServer, TEST_PASSWORD } from "../support/live-server";
 import { runLtiCli } from "../support/lti-setup";
 import { DEMO_INSTRUCTOR, DEMO_STUDENTS } from "../../src/seed/demo";
@@ -32,10 +33,13 @@ async function signedIn(email: string): Promise<Browserish> {
   return b;
 }
 
-test("the admin page shows the URLs to paste and registers a platform; students get 404", async () => {
+test("the admin page shows the URLs to paste and registers a platform; students and instructors get 404", async () => {
   const student = await signedIn(DEMO_STUDENTS[0]!);
   expect((await student.fetch(`${server.url}/admin/lti`)).status).toBe(404);
-  const b = await signedIn(DEMO_INSTRUCTOR);
+  // Registering an LMS is the operator's: the admin account role, like the rest of /admin.
+  expect((await (await signedIn(DEMO_INSTRUCTOR)).fetch(`${server.url}/admin/lti`)).status).toBe(404);
+  await createAccount(server.db, { email: "ops@example.edu", name: "Olga Ops", role: "admin", password: TEST_PASSWORD });
+  const b = await signedIn("ops@example.edu");
   const page = await b.fetch(`${server.url}/admin/lti`);
   expect(page.status).toBe(200);
   const html = await page.text();

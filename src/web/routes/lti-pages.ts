@@ -117,7 +117,10 @@ export function ltiPages(db: Db, config: Config): Router {
 
   // ---- the operator's page: platforms, the URLs to paste into the LMS, the Canvas JSON ----
 
-  const mayAdminister = (role: string) => role === "admin" || role === "instructor";
+  // The platforms page is the operator's (admin account role, like all of /admin); dynamic
+  // registration, opened from the LMS's own admin screens, also takes an instructor account.
+  const mayAdminister = (role: string) => role === "admin";
+  const mayRegister = (role: string) => role === "admin" || role === "instructor";
 
   async function adminPage(req: Parameters<Parameters<typeof router.get>[1]>[0], res: Response, extra: Record<string, unknown> = {}, status = 200) {
     const origin = publicOrigin(config, req);
@@ -163,7 +166,7 @@ export function ltiPages(db: Db, config: Config): Router {
    * Canvas: "LTI Registration"); a Likely administrator or instructor must be signed in.
    */
   router.get("/lti/register", async (req, res) => {
-    if (!mayAdminister(currentUser(req).role)) throw new HttpError(403, "Only a Likely administrator or instructor can register an LMS. Sign in with such an account and open the registration link again.");
+    if (!mayRegister(currentUser(req).role)) throw new HttpError(403, "Only a Likely administrator or instructor can register an LMS. Sign in with such an account and open the registration link again.");
     const conf = req.query.openid_configuration;
     const token = typeof req.query.registration_token === "string" ? req.query.registration_token : undefined;
     if (typeof conf !== "string" || !conf) throw new HttpError(400, "openid_configuration: expected the platform's configuration URL in the query");
