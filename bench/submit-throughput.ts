@@ -83,6 +83,7 @@ function serverEnv(dbFile: string, synchronous: "FULL" | "NORMAL"): Record<strin
     DATABASE_URL: `file:${dbFile}`,
     LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0",
     LIKELY_SQLITE_SYNCHRONOUS: synchronous,
+    LIKELY_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
   };
 }
 
