@@ -57,6 +57,10 @@ export type ResetOutcome = { ok: true; email: string } | { ok: false; status: 40
  * that other courses trust (e.g. by importing its email into their own roster first). The checks,
  * the new hash, the revocation of every session and token and the audit entry are one transaction.
  */
+/** Why an instructor may not reset this password, in words that reveal nothing about other courses. */
+export const RESET_REFUSED =
+  "Only an administrator can reset this password: you can reset the password of a student account that belongs to your courses alone. The student can also use their setup link.";
+
 export async function updateStudentPasswordByInstructor(
   db: Db,
   courseId: number,
@@ -73,11 +77,10 @@ export async function updateStudentPasswordByInstructor(
     const teaching = await tx.enrollment.findMany({ where: { userId: instructorId, role: "instructor" }, select: { courseId: true } });
     const taught = new Set(teaching.map((e) => e.courseId));
     if (!student || here?.role !== "student" || !taught.has(courseId)) return { ok: false, status: 404, reason: "student not found" };
-    if (student.role !== "student" || student.enrollments.some((e) => e.role !== "student")) {
-      return { ok: false, status: 409, reason: "This account is not a student account (it teaches or administers), so only an administrator can reset its password." };
-    }
-    if (student.enrollments.some((e) => !taught.has(e.courseId))) {
-      return { ok: false, status: 409, reason: "This student also belongs to a course you do not teach, so only an administrator can reset their password." };
+    // One answer for both refusals: which one applies would tell this instructor whether the account
+    // teaches, or belongs to another course (finding 9: an import must not reveal that).
+    if (student.role !== "student" || student.enrollments.some((e) => e.role !== "student" || !taught.has(e.courseId))) {
+      return { ok: false, status: 409, reason: RESET_REFUSED };
     }
     // This instructor now knows the password: it is for the first sign-in only, and voided if
     // another course enrols the account before its holder replaces it.
