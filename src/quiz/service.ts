@@ -443,7 +443,7 @@ export function histogramFor(h: HistogramData, title: string): string {
  */
 export function projectorHistogram(h: HistogramData, label: string): string {
   const marker = h.correct === null ? undefined : { value: h.correct, label: h.mode === "value" ? "correct" : "correct (0)" };
-  return histogramSvg(h.values, { title: "", xLabel: h.mode === "value" ? "answer" : "answer − own correct value", marker, width: 330, height: 210, name: `Class answers: ${label}` });
+  return histogramSvg(h.values, { title: "", xLabel: h.mode === "value" ? "answer" : "answer − own correct value", marker, width: 330, height: 180, name: `Class answers: ${label}` });
 }
 
 /** A key value as the projector prints it: 4 significant digits; vectors "a, b"; matrix rows "; "-separated. */
