@@ -27,6 +27,16 @@ import { findOrCreateLineItem } from "./line-items";
 import { courseRoleOf, LaunchError, verifyLaunchToken, type Launch } from "./launch-token";
 
 /** How long a login may take between our redirect and the platform's form post. */
+/** When each database's old login states were last deleted (once an hour is plenty: rows are small and indexed by expiry). */
+const lastSweep = new WeakMap<Db, number>();
+const SWEEP_EVERY_MS = 3600 * 1000;
+
+async function sweepOldLoginStates(db: Db, now: number): Promise<void> {
+  if (now - (lastSweep.get(db) ?? 0) < SWEEP_EVERY_MS) return;
+  lastSweep.set(db, now);
+  await deleteOldLoginStates(db, new Date(now - 24 * 3600 * 1000));
+}
+
 export const LOGIN_STATE_MS = 10 * 60 * 1000;
 
 export type LoginRequest = {
@@ -66,7 +76,7 @@ export async function beginLogin(db: Db, q: LoginRequest, launchUrl: string, own
   const nonce = crypto.randomBytes(32).toString("base64url");
   const now = Date.now();
   await insertLoginState(db, { state, nonce, platformId: platform.id, deploymentId, targetLinkUri: target, expiresAt: new Date(now + LOGIN_STATE_MS) });
-  if (Math.random() < 0.01) await deleteOldLoginStates(db, new Date(now - 24 * 3600 * 1000));
+  await sweepOldLoginStates(db, now);
   const auth = new URL(platform.authUrl);
   const params: Record<string, string> = {
     scope: "openid",

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { selectOptionalAssignment } from "../db/assignments";
 import type { Db } from "../db/client";
 import { selectOptionalPlatform, type PlatformRow } from "../db/lti";
@@ -21,7 +22,8 @@ const PARALLEL = 8;
 
 export function backoffMs(attempts: number): number {
   const full = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempts);
-  return Math.round(full * (0.75 + Math.random() * 0.25)); // jitter: a class's retries do not arrive at once
+  // Jitter (0-25% off) so a class's retries do not arrive at once; drawn from node:crypto, not the global unseeded generator.
+  return Math.round(full * (1 - crypto.randomInt(0, 251) / 1000));
 }
 
 export type WorkerOptions = { secret: string; pollMs?: number; log?: (line: string) => void };
