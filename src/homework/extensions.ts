@@ -47,6 +47,6 @@ export async function grantExtension(db: Db, grant: ExtensionGrant, options: { c
       revealedItems,
     });
   }
-  await upsertExtension(db, grant);
+  await upsertExtension(db, grant, { afterReveal: revealedItems.length > 0 });
   return { keyRevealed: revealedItems.length > 0, revealedItems };
 }
