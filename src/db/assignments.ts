@@ -4,6 +4,8 @@ import type { Db } from "./client";
 export type AssignmentKind = "homework" | "exam";
 export type RevealPolicy = "after-due" | "after-attempts" | "never";
 export type ScorePolicy = "best" | "last";
+/** When students may practise an assignment's exercises on fresh data (exams: only once closed for the whole class). */
+export type PracticePolicy = "always" | "after-due" | "never";
 
 export type ItemRow = {
   id: number;
@@ -26,6 +28,9 @@ export type AssignmentRow = {
   maxAttempts: number | null;
   revealPolicy: RevealPolicy;
   scorePolicy: ScorePolicy;
+  /** Minutes on each student's own clock from their first view; null = untimed. */
+  timeLimitMinutes: number | null;
+  practice: PracticePolicy;
   createdAt: Date;
   updatedAt: Date;
   items: ItemRow[];
@@ -60,9 +65,9 @@ export async function selectAssignmentsForCourse(db: Db, courseId: number): Prom
   }) as Promise<AssignmentRow[]>;
 }
 
-export type AssignmentChanges = Partial<Pick<AssignmentRow, "title" | "kind" | "opensAt" | "dueAt" | "maxAttempts" | "revealPolicy" | "scorePolicy">>;
+export type AssignmentChanges = Partial<Pick<AssignmentRow, "title" | "kind" | "opensAt" | "dueAt" | "maxAttempts" | "revealPolicy" | "scorePolicy" | "timeLimitMinutes" | "practice">>;
 
-const RULE_FIELDS = { title: true, kind: true, opensAt: true, dueAt: true, maxAttempts: true, revealPolicy: true, scorePolicy: true } as const;
+const RULE_FIELDS = { title: true, kind: true, opensAt: true, dueAt: true, maxAttempts: true, revealPolicy: true, scorePolicy: true, timeLimitMinutes: true, practice: true } as const;
 
 /** Changes an assignment's rules; what changed goes to the course's audit trail in the same transaction. */
 export async function updateAssignment(db: Db, id: number, changes: AssignmentChanges): Promise<void> {

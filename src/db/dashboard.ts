@@ -24,6 +24,7 @@ export async function selectStudentDashboard(db: Db, userId: number) {
                 },
               },
               extensions: { where: { userId } },
+              starts: { where: { userId }, select: { startedAt: true } },
             },
           },
         },

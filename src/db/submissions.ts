@@ -4,6 +4,7 @@ import { sqliteConnection, type Db } from "./client";
 import { optionalSqliteDate as toOptionalDate, sqliteDate as toDate } from "./direct-statement";
 import { isUniqueViolation } from "./errors";
 import { ENQUEUE_FOR_VARIANT_SQL, sqlNow } from "./lti-outbox";
+import { selectOptionalStart } from "./assignment-starts";
 import { selectOptionalExtension, type ExtensionRow } from "./extensions";
 import { selectOptionalVariantContext, type VariantRow } from "./variants";
 
@@ -104,14 +105,16 @@ function prepared(connection: Database): Statements {
         .safeIntegers(false),
       context: connection
         .prepare(
-          `SELECT v.id, v.itemId, v.quizItemId, v.userId, v.exercise, v.seed, v.params, v.data, v.key, v.solution, v.solverVersion, v.createdAt,
+          `SELECT v.id, v.itemId, v.quizItemId, v.userId, v.exercise, v.seed, v.params, v.data, v.key, v.solution, v.solverVersion, v.practiceItemId, v.createdAt,
                   i.rtol AS item_rtol, i.atol AS item_atol,
-                  a.id AS a_id, a.opensAt AS a_opensAt, a.dueAt AS a_dueAt, a.maxAttempts AS a_maxAttempts,
-                  e.assignmentId AS e_assignmentId, e.dueAt AS e_dueAt, e.extraAttempts AS e_extraAttempts
+                  a.id AS a_id, a.opensAt AS a_opensAt, a.dueAt AS a_dueAt, a.maxAttempts AS a_maxAttempts, a.timeLimitMinutes AS a_timeLimitMinutes,
+                  e.assignmentId AS e_assignmentId, e.dueAt AS e_dueAt, e.extraAttempts AS e_extraAttempts, e.extraMinutes AS e_extraMinutes,
+                  s.startedAt AS s_startedAt
            FROM Variant v
            JOIN AssignmentItem i ON i.id = v.itemId
            JOIN Assignment a ON a.id = i.assignmentId
            LEFT JOIN Extension e ON e.assignmentId = a.id AND e.userId = v.userId
+           LEFT JOIN AssignmentStart s ON s.assignmentId = a.id AND s.userId = v.userId
            WHERE v.id = ?`,
         )
         .safeIntegers(false),
@@ -131,8 +134,10 @@ const toRow = (r: RawSubmission): SubmissionRow => ({ ...r, createdAt: toDate(r.
 export type SubmitContext = {
   variant: VariantRow;
   item: { rtol: number | null; atol: number | null };
-  assignment: Pick<AssignmentRow, "id" | "opensAt" | "dueAt" | "maxAttempts">;
+  assignment: Pick<AssignmentRow, "id" | "opensAt" | "dueAt" | "maxAttempts" | "timeLimitMinutes">;
   extension: ExtensionRow | null;
+  /** When the user's clock on a timed assignment started; null when untimed or not started. */
+  startedAt: Date | null;
   /** The submission this user already stored under the idempotency key, if any. */
   earlier: SubmissionRow | null;
 };
@@ -145,9 +150,12 @@ type RawContext = Omit<VariantRow, "createdAt"> & {
   a_opensAt: string | null;
   a_dueAt: string | null;
   a_maxAttempts: number | null;
+  a_timeLimitMinutes: number | null;
   e_assignmentId: number | null;
   e_dueAt: string | null;
   e_extraAttempts: number | null;
+  e_extraMinutes: number | null;
+  s_startedAt: string | null;
 };
 
 /**
@@ -160,25 +168,28 @@ export async function selectSubmitContext(db: Db, variantId: number, userId: num
   const connection = sqliteConnection(db);
   if (!connection || connection.inTransaction) {
     const ctx = await selectOptionalVariantContext(db, variantId);
-    if (!ctx || ctx.variant.userId !== userId) return null;
+    if (!ctx || ctx.practice || ctx.variant.userId !== userId) return null;
+    const a = ctx.assignment;
     return {
       variant: ctx.variant,
       item: { rtol: ctx.item.rtol, atol: ctx.item.atol },
-      assignment: { id: ctx.assignment.id, opensAt: ctx.assignment.opensAt, dueAt: ctx.assignment.dueAt, maxAttempts: ctx.assignment.maxAttempts },
-      extension: await selectOptionalExtension(db, ctx.assignment.id, userId),
+      assignment: { id: a.id, opensAt: a.opensAt, dueAt: a.dueAt, maxAttempts: a.maxAttempts, timeLimitMinutes: a.timeLimitMinutes },
+      extension: await selectOptionalExtension(db, a.id, userId),
+      startedAt: a.timeLimitMinutes ? ((await selectOptionalStart(db, a.id, userId))?.startedAt ?? null) : null,
       earlier: idempotencyKey ? await selectOptionalSubmissionByKey(db, userId, idempotencyKey) : null,
     };
   }
   const st = prepared(connection);
   const r = st.context.get(variantId) as RawContext | undefined;
   if (!r || r.userId !== userId) return null;
-  const { item_rtol, item_atol, a_id, a_opensAt, a_dueAt, a_maxAttempts, e_assignmentId, e_dueAt, e_extraAttempts, createdAt, ...variant } = r;
+  const { item_rtol, item_atol, a_id, a_opensAt, a_dueAt, a_maxAttempts, a_timeLimitMinutes, e_assignmentId, e_dueAt, e_extraAttempts, e_extraMinutes, s_startedAt, createdAt, ...variant } = r;
   const earlier = idempotencyKey ? (st.byKey.get(userId, idempotencyKey) as RawSubmission | undefined) : undefined;
   return {
     variant: { ...variant, createdAt: toDate(createdAt) },
     item: { rtol: item_rtol, atol: item_atol },
-    assignment: { id: a_id, opensAt: toOptionalDate(a_opensAt), dueAt: toOptionalDate(a_dueAt), maxAttempts: a_maxAttempts },
-    extension: e_assignmentId === null ? null : { assignmentId: e_assignmentId, userId, dueAt: toOptionalDate(e_dueAt), extraAttempts: e_extraAttempts ?? 0 },
+    assignment: { id: a_id, opensAt: toOptionalDate(a_opensAt), dueAt: toOptionalDate(a_dueAt), maxAttempts: a_maxAttempts, timeLimitMinutes: a_timeLimitMinutes },
+    extension: e_assignmentId === null ? null : { assignmentId: e_assignmentId, userId, dueAt: toOptionalDate(e_dueAt), extraAttempts: e_extraAttempts ?? 0, extraMinutes: e_extraMinutes ?? 0 },
+    startedAt: toOptionalDate(s_startedAt),
     earlier: earlier ? toRow(earlier) : null,
   };
 }

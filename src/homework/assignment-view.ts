@@ -4,6 +4,7 @@ import type { AssignmentRow, ItemRow } from "../db/assignments";
 import { selectOptionalAssignment } from "../db/assignments";
 import type { Db } from "../db/client";
 import { selectOptionalCourseRole, type CourseRole } from "../db/courses";
+import { ensureStart, selectOptionalStart } from "../db/assignment-starts";
 import { selectOptionalExtension } from "../db/extensions";
 import { selectStudentVariants, type VariantRow } from "../db/variants";
 import { HttpError, notFound } from "../http-error";
@@ -44,7 +45,8 @@ export function totalPoints(a: Pick<AssignmentRow, "items">): number {
 
 /**
  * One user's view of an assignment: their policy, and per item their variant (created on first
- * view when `createVariants`), attempts and counted score.
+ * view when `createVariants`), attempts and counted score. A student's first view of an open timed
+ * assignment starts their clock.
  */
 export async function assignmentForUser(
   db: Db,
@@ -53,9 +55,16 @@ export async function assignmentForUser(
   options: { createVariants: boolean; now?: Date },
 ): Promise<AssignmentForUser> {
   const { assignment, role } = await selectMemberAssignment(db, assignmentId, userId);
-  const policy = studentPolicy(assignment, await selectOptionalExtension(db, assignment.id, userId), options.now);
+  const now = options.now ?? new Date();
+  const extension = await selectOptionalExtension(db, assignment.id, userId);
+  let startedAt = assignment.timeLimitMinutes ? ((await selectOptionalStart(db, assignment.id, userId))?.startedAt ?? null) : null;
+  let policy = studentPolicy(assignment, extension, now, startedAt);
   if (policy.status === "upcoming" && role === "student") {
     throw new HttpError(409, `This assignment opens ${assignment.opensAt!.toUTCString()}.`);
+  }
+  if (assignment.timeLimitMinutes && !startedAt && role === "student" && policy.status === "open") {
+    startedAt = (await ensureStart(db, assignment.id, userId, now)).startedAt;
+    policy = studentPolicy(assignment, extension, now, startedAt);
   }
   const existing = await selectStudentVariants(db, assignment.id, userId);
   const items: ItemState[] = [];

@@ -52,6 +52,8 @@ export async function createAssignment(db: Db, courseId: number, input: Assignme
     maxAttempts: input.maxAttempts !== undefined ? input.maxAttempts : defaultMaxAttempts(input.kind),
     revealPolicy: input.revealPolicy ?? "after-due",
     scorePolicy: input.scorePolicy ?? (input.kind === "exam" ? "last" : "best"),
+    timeLimitMinutes: input.timeLimitMinutes ?? null,
+    practice: input.practice ?? "after-due",
     items: resolveItems(input.items),
   });
 }

@@ -9,6 +9,10 @@ export type DashboardAssignment = {
   kind: string;
   dueAt: Date | null;
   status: "upcoming" | "open" | "closed";
+  /** Timed: minutes on the student's clock, which starts when they open the assignment; null when untimed. */
+  timeLimitMinutes: number | null;
+  /** Timed and started: when the student's time ends. */
+  endsAt: Date | null;
   /** "todo", "started", "done" (every item attempted) */
   progress: "todo" | "started" | "done";
   points: number;
@@ -27,7 +31,7 @@ export async function studentDashboard(db: Db, userId: number, now = new Date())
     code: course.code,
     title: course.title,
     assignments: course.assignments.map((a): DashboardAssignment => {
-      const policy = studentPolicy(a, a.extensions[0] ?? null, now);
+      const policy = studentPolicy(a, a.extensions[0] ?? null, now, a.starts[0]?.startedAt ?? null);
       let earned = 0;
       let attempted = 0;
       for (const item of a.items) {
@@ -43,6 +47,8 @@ export async function studentDashboard(db: Db, userId: number, now = new Date())
         kind: a.kind,
         dueAt: policy.dueAt,
         status: policy.status,
+        timeLimitMinutes: policy.minutes,
+        endsAt: policy.endsAt,
         progress: attempted === 0 ? "todo" : attempted === a.items.length ? "done" : "started",
         points,
         earned: Math.round(earned * 100) / 100,

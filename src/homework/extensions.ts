@@ -1,11 +1,12 @@
 import { selectOptionalAssignment } from "../db/assignments";
 import type { Db } from "../db/client";
+import { selectOptionalStart } from "../db/assignment-starts";
 import { selectOptionalExtension, upsertExtension } from "../db/extensions";
 import { selectStudentVariants } from "../db/variants";
 import { HttpError, notFound } from "../http-error";
 import { attemptsLeft, mayReveal, studentPolicy } from "./policy";
 
-export type ExtensionGrant = { assignmentId: number; userId: number; dueAt: Date | null; extraAttempts: number };
+export type ExtensionGrant = { assignmentId: number; userId: number; dueAt: Date | null; extraAttempts: number; extraMinutes: number };
 
 export type GrantResult = {
   /** The key of an item this grant reopens had already been revealed to the student (for the audit trail). */
@@ -21,8 +22,9 @@ export type GrantResult = {
 export async function itemsReopenedAfterReveal(db: Db, grant: ExtensionGrant, now = new Date()): Promise<number[]> {
   const assignment = await selectOptionalAssignment(db, grant.assignmentId);
   if (!assignment) throw notFound("assignment");
-  const before = studentPolicy(assignment, await selectOptionalExtension(db, grant.assignmentId, grant.userId), now);
-  const after = studentPolicy(assignment, grant, now);
+  const startedAt = (await selectOptionalStart(db, grant.assignmentId, grant.userId))?.startedAt ?? null;
+  const before = studentPolicy(assignment, await selectOptionalExtension(db, grant.assignmentId, grant.userId), now, startedAt);
+  const after = studentPolicy(assignment, grant, now, startedAt);
   const used = await selectStudentVariants(db, assignment.id, grant.userId);
   const reopened: number[] = [];
   assignment.items.forEach((item, i) => {

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { dateTimeInput as dateTime } from "./date-time";
 
+/** The longest exam clock and extension, in minutes: a week. */
+export const MAX_MINUTES = 10_080;
+
 export const itemInput = z.strictObject({
   exercise: z.string({ error: "expected an exercise slug from GET the catalogue (likely exercises list)" }).min(1).max(100),
   params: z.record(z.string(), z.unknown(), { error: "expected an object of exercise parameters" }).optional(),
@@ -17,6 +20,14 @@ export const assignmentInput = z.strictObject({
   maxAttempts: z.number({ error: "expected a whole number of attempts" }).int().min(1).max(100).nullable().optional(),
   revealPolicy: z.enum(["after-due", "after-attempts", "never"], { error: 'revealPolicy must be "after-due", "after-attempts" or "never"' }).optional(),
   scorePolicy: z.enum(["best", "last"], { error: 'scorePolicy must be "best" or "last"' }).optional(),
+  /** A timed exam: minutes on each student's own clock from their first view (fractions allowed). */
+  timeLimitMinutes: z
+    .number({ error: "expected timeLimitMinutes: a positive number of minutes (fractions allowed), or null for no time limit" })
+    .positive({ error: "timeLimitMinutes must be a positive number of minutes" })
+    .max(MAX_MINUTES, { error: `timeLimitMinutes must be at most ${MAX_MINUTES} (a week)` })
+    .nullable()
+    .optional(),
+  practice: z.enum(["always", "after-due", "never"], { error: 'practice must be "always", "after-due" or "never"' }).optional(),
   items: z.array(itemInput, { error: "expected items: a list of {exercise, params?, points?, rtol?, atol?}" }).min(1, { error: "an assignment needs at least one item" }).max(50),
 });
 export type AssignmentInput = z.output<typeof assignmentInput>;
@@ -29,4 +40,5 @@ export const submissionInput = z.strictObject({
 export const extensionInput = z.strictObject({
   dueAt: dateTime.nullable().optional(),
   extraAttempts: z.number().int().min(0).max(100).default(0),
+  extraMinutes: z.number().min(0).max(MAX_MINUTES).default(0),
 });

@@ -1,10 +1,12 @@
 import { gradeVariant } from "../../exercises";
 import { countGradedSubmission } from "../ops/metrics";
 import type { Db } from "../db/client";
-import { insertSubmissionWithinLimit, selectSubmitContext, type SubmissionRow } from "../db/submissions";
+import { insertSubmissionWithinLimit, selectOptionalSubmissionByKey, selectSubmitContext, type SubmissionRow } from "../db/submissions";
+import { selectOptionalVariantContext } from "../db/variants";
 import { HttpError, notFound } from "../http-error";
 import { ackBeforeCommit } from "../testing/ack-before-commit";
-import { studentPolicy } from "./policy";
+import { ensureStart } from "../db/assignment-starts";
+import { formatMinutes, studentPolicy } from "./policy";
 import { toRecord } from "./variants";
 
 export type PartFeedback = { name: string; correct: boolean; feedback: string; mistake?: string };
@@ -43,15 +45,22 @@ export async function submitAnswers(
   now = new Date(),
 ): Promise<SubmitOutcome> {
   const ctx = await selectSubmitContext(db, input.variantId, input.userId, input.idempotencyKey);
-  if (!ctx) throw notFound("variant");
+  if (!ctx) return submitPractice(db, input);
   const { variant, item, earlier } = ctx;
-  const policy = studentPolicy(ctx.assignment, ctx.extension, now);
+  let policy = studentPolicy(ctx.assignment, ctx.extension, now, ctx.startedAt);
+  if (ctx.assignment.timeLimitMinutes && !ctx.startedAt && policy.status === "open") {
+    // Answering is viewing: a variant reached without a view (made before the time limit was set) starts the clock now.
+    policy = studentPolicy(ctx.assignment, ctx.extension, now, (await ensureStart(db, ctx.assignment.id, input.userId, now)).startedAt);
+  }
   // A retried request (double click, flaky network) gets the first answer back, even after closing.
   if (input.idempotencyKey) {
     if (earlier && earlier.variantId === variant.id) return outcome(earlier, policy.maxAttempts, true);
     if (earlier) throw new HttpError(409, "This idempotency key was already used for another exercise.");
   }
   if (policy.status === "upcoming") throw new HttpError(409, "This assignment is not open yet.");
+  if (policy.timeUp && !policy.pastDue) {
+    throw new HttpError(409, `Time is up: your ${formatMinutes(policy.minutes!)} for this exam ended at ${policy.endsAt!.toISOString()}. This answer was not graded.`, { endsAt: policy.endsAt!.toISOString() });
+  }
   if (policy.status === "closed") throw new HttpError(409, "This assignment is closed: the due date has passed.");
 
   const graded = gradeVariant(toRecord(variant), input.answers, {
@@ -79,4 +88,39 @@ export async function submitAnswers(
   }
   if (result.kind === "stored") countGradedSubmission(graded.score);
   return outcome(result.submission, policy.maxAttempts, result.kind === "duplicate");
+}
+
+/**
+ * An attempt at a practice variant (src/homework/practice.ts): graded like the item it practises,
+ * unlimited attempts, no deadline. Its variant has no itemId, so the gradebook, statistics, totals
+ * and LMS grade passback (which all join through Variant.itemId) never count it.
+ */
+async function submitPractice(db: Db, input: { variantId: number; userId: number; answers: Record<string, unknown>; idempotencyKey?: string }): Promise<SubmitOutcome> {
+  const ctx = await selectOptionalVariantContext(db, input.variantId);
+  if (!ctx || !ctx.practice || ctx.variant.userId !== input.userId) throw notFound("variant");
+  if (input.idempotencyKey) {
+    const earlier = await selectOptionalSubmissionByKey(db, input.userId, input.idempotencyKey);
+    if (earlier && earlier.variantId === ctx.variant.id) return outcome(earlier, null, true);
+    if (earlier) throw new HttpError(409, "This idempotency key was already used for another exercise.");
+  }
+  const graded = gradeVariant(toRecord(ctx.variant), input.answers, {
+    ...(ctx.item.rtol !== null ? { rtol: ctx.item.rtol } : {}),
+    ...(ctx.item.atol !== null ? { atol: ctx.item.atol } : {}),
+  });
+  if (!graded.ok) throw new HttpError(422, "Some answers could not be read; nothing was graded.", { parts: graded.errors });
+  const result = await insertSubmissionWithinLimit(
+    db,
+    {
+      variantId: ctx.variant.id,
+      userId: input.userId,
+      raw: JSON.stringify(input.answers),
+      parsed: JSON.stringify(graded.values),
+      results: JSON.stringify(graded.parts),
+      score: graded.score,
+      idempotencyKey: input.idempotencyKey ?? null,
+    },
+    null,
+  );
+  if (result.kind === "out-of-attempts") throw new Error("unreachable: practice has no attempt limit");
+  return outcome(result.submission, null, result.kind === "duplicate");
 }

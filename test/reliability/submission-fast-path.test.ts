@@ -5,6 +5,7 @@
  * acknowledged before that transaction commits, and lost if it rolls back.
  */
 import { sqliteConnection } from "../../src/db/client";
+import { selectOptionalStart } from "../../src/db/assignment-starts";
 import { selectOptionalExtension, upsertExtension } from "../../src/db/extensions";
 import { insertSubmissionWithinLimit, selectOptionalSubmissionByKey, selectSubmitContext, type NewSubmission } from "../../src/db/submissions";
 import { selectOptionalVariantContext } from "../../src/db/variants";
@@ -29,6 +30,7 @@ beforeAll(async () => {
       opensAt: new Date(Date.now() - 86400_000).toISOString(),
       dueAt: new Date(Date.now() + 7 * 86400_000).toISOString(),
       maxAttempts: 2,
+      timeLimitMinutes: 90, // the students' views below start their clocks, which the context also reads
       items: [{ exercise: "gaussian-mle", rtol: 0.01, atol: 0.001 }, { exercise: "bernoulli-mle" }],
     })
     .expect(201);
@@ -41,7 +43,7 @@ beforeAll(async () => {
     for (const item of view.body.items as { variantId: number }[]) variants.push({ variantId: item.variantId, userId });
   }
   otherUserId = await me(tok.student3);
-  await upsertExtension(t.db, { assignmentId, userId: variants[0]!.userId, dueAt: new Date(Date.now() + 30 * 86400_000), extraAttempts: 3 });
+  await upsertExtension(t.db, { assignmentId, userId: variants[0]!.userId, dueAt: new Date(Date.now() + 30 * 86400_000), extraAttempts: 3, extraMinutes: 7.5 });
 });
 afterAll(() => t.close());
 
@@ -56,8 +58,9 @@ async function viaPrisma(variantId: number, userId: number, key?: string) {
   return {
     variant: ctx.variant,
     item: { rtol: ctx.item.rtol, atol: ctx.item.atol },
-    assignment: { id: ctx.assignment.id, opensAt: ctx.assignment.opensAt, dueAt: ctx.assignment.dueAt, maxAttempts: ctx.assignment.maxAttempts },
+    assignment: { id: ctx.assignment.id, opensAt: ctx.assignment.opensAt, dueAt: ctx.assignment.dueAt, maxAttempts: ctx.assignment.maxAttempts, timeLimitMinutes: ctx.assignment.timeLimitMinutes },
     extension: await selectOptionalExtension(t.db, ctx.assignment.id, userId),
+    startedAt: (await selectOptionalStart(t.db, ctx.assignment.id, userId))?.startedAt ?? null,
     earlier: key ? await selectOptionalSubmissionByKey(t.db, userId, key) : null,
   };
 }

@@ -1,4 +1,5 @@
 import { parseDateTime } from "../../homework/date-time";
+import { MAX_MINUTES } from "../../homework/schemas";
 import type { z } from "zod";
 import { ItemError } from "../../homework/assignments";
 import { HttpError } from "../../http-error";
@@ -41,6 +42,15 @@ function optionalNumber(body: Body, name: string, label: string): number | undef
   return n;
 }
 
+/** The extension form's extra exam minutes: a number from 0 to a week, or undefined when the form has no such field. */
+export function optionalExtraMinutes(body: Body): number | undefined {
+  if (typeof body.extraMinutes !== "string") return undefined;
+  const s = body.extraMinutes.trim();
+  const n = s === "" ? 0 : Number(s);
+  if (!Number.isFinite(n) || n < 0 || n > MAX_MINUTES) throw fieldError("extraMinutes", `Extra minutes: expected a number of minutes from 0 to ${MAX_MINUTES}, got "${s.slice(0, 40)}"`);
+  return n;
+}
+
 /** A datetime-local field (server's time zone; ISO 8601 with a zone also read) or empty. */
 export function optionalDate(body: Body, name: string, label: string): Date | null {
   const s = text(body, name);
@@ -80,6 +90,9 @@ export function assignmentFromForm(body: Body, rows = ITEM_ROWS, offset = 0) {
     maxAttempts: optionalNumber(body, "maxAttempts", "Attempts per exercise"),
     revealPolicy: text(body, "revealPolicy") || undefined,
     scorePolicy: text(body, "scorePolicy") || undefined,
+    // Empty: untimed (null, so an edit can also remove a time limit).
+    timeLimitMinutes: optionalNumber(body, "timeLimitMinutes", "Time limit") ?? null,
+    practice: text(body, "practice") || undefined,
     items,
   };
   return { input, rowOf };
@@ -93,6 +106,8 @@ const FIELD_LABELS: Record<string, string> = {
   maxAttempts: "Attempts per exercise",
   revealPolicy: "Show answers",
   scorePolicy: "Score that counts",
+  timeLimitMinutes: "Time limit",
+  practice: "Practice",
   items: "Exercises",
 };
 const ITEM_FIELD_LABELS: Record<string, string> = { exercise: "exercise", params: "parameters", points: "points", rtol: "relative tolerance", atol: "absolute tolerance" };

@@ -9,6 +9,7 @@ import { createAssignment } from "../../../homework/assignments";
 import { buildGradebook } from "../../../homework/gradebook";
 import { assignmentInput, submissionInput } from "../../../homework/schemas";
 import { submitAnswers } from "../../../homework/submit";
+import { createPracticeVariant, ownPracticeVariant, ownVariantSolution, practiceAccess } from "../../../homework/practice";
 import { toRecord, toStudentVariant } from "../../../homework/variants";
 import { requireCourseRole } from "../../access";
 import { notFound } from "../../../http-error";
@@ -44,6 +45,12 @@ export function homeworkApi(db: Db, options: { submitLimitPerMinute: number; gra
       kind: view.assignment.kind,
       dueAt: view.policy.dueAt,
       status: view.policy.status,
+      timeLimitMinutes: view.assignment.timeLimitMinutes,
+      // Timed: this caller's clock (started by their first view), ending at the latest at the due date.
+      startedAt: view.policy.startedAt,
+      endsAt: view.policy.endsAt,
+      practice: view.assignment.practice,
+      practiceAvailable: (await practiceAccess(db, view.assignment, view.policy)).ok,
       points: view.points,
       earned: view.earned,
       items: view.items.map((s) => {
@@ -76,6 +83,32 @@ export function homeworkApi(db: Db, options: { submitLimitPerMinute: number; gra
       attemptsUsed: out.attemptsUsed,
       attemptsLeft: out.attemptsLeft,
     });
+  });
+
+  // Practice: a fresh variant of the same exercise for the variant's owner; never graded.
+  router.post("/variants/:id/practice", submitLimiter(db, options.submitLimitPerMinute), async (req, res) => {
+    const variant = await createPracticeVariant(db, idParam(req.params.id, "variant"), currentUser(req).id);
+    res.status(201).json({ variantId: variant.id });
+  });
+
+  router.get("/variants/:id/practice", async (req, res) => {
+    const { ctx } = await ownPracticeVariant(db, idParam(req.params.id, "variant"), currentUser(req).id);
+    const question = questionFor(ctx.variant);
+    res.json({
+      variantId: ctx.variant.id,
+      assignmentId: ctx.assignment.id,
+      itemId: ctx.item.id,
+      exercise: ctx.variant.exercise,
+      practice: true,
+      prompt: question.html,
+      data: toStudentVariant(ctx.variant).data,
+      parts: question.parts.map(({ name, label, shape }) => ({ name, label, shape })),
+    });
+  });
+
+  router.get("/variants/:id/solution", async (req, res) => {
+    const { record } = await ownVariantSolution(db, idParam(req.params.id, "variant"), currentUser(req).id);
+    res.json({ key: record.key, solution: record.solution });
   });
 
   router.get("/variants/:id/key", async (req, res) => {
