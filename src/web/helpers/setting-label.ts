@@ -7,6 +7,7 @@ const LABELS: Record<string, string> = {
   never: "never",
   best: "best attempt",
   last: "last attempt",
+  always: "any time",
 };
 
 /** `{{settingLabel assignment.revealPolicy}}` -> "after the due date"; unknown values pass through. */

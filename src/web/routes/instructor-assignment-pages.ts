@@ -4,7 +4,11 @@ import { barChartSvg } from "../../render";
 import { deleteItem, insertItem, selectVariantCounts, updateAssignment, updateItem, type AssignmentRow } from "../../db/assignments";
 import type { Db } from "../../db/client";
 import { selectOptionalCourse } from "../../db/courses";
-import { selectCourseStudents } from "../../db/gradebook";
+import { selectCourseStudents, type StudentRow } from "../../db/gradebook";
+import { selectStartsForAssignment } from "../../db/assignment-starts";
+import { selectExtensionsForAssignment } from "../../db/extensions";
+import { selectPracticeCounts } from "../../db/variants";
+import { studentPolicy } from "../../homework/policy";
 import { selectRegradeLog } from "../../db/item-submissions";
 import { selectSubmissionsForAssignment } from "../../db/submissions";
 import { selectVariantFor } from "../../homework/variant-access";
@@ -44,6 +48,18 @@ function renderForm(res: Response, status: number, ctx: Record<string, unknown>)
   res.status(status).render("instructor/assignment-form", { exercises: catalogueOptions(), ...ctx });
 }
 
+/** A timed assignment's started clocks (students only): who started when, when their time ends (extensions included). */
+async function examClocks(db: Db, assignment: AssignmentRow, students: Map<number, StudentRow>) {
+  const now = new Date();
+  const extensions = new Map((await selectExtensionsForAssignment(db, assignment.id)).map((e) => [e.userId, e]));
+  return (await selectStartsForAssignment(db, assignment.id))
+    .filter((s) => students.has(s.userId))
+    .map((s) => {
+      const policy = studentPolicy(assignment, extensions.get(s.userId) ?? null, now, s.startedAt);
+      return { student: s.user, startedAt: s.startedAt, endsAt: policy.endsAt, minutes: policy.minutes, extraMinutes: extensions.get(s.userId)?.extraMinutes ?? 0, running: !policy.timeUp && !policy.pastDue };
+    });
+}
+
 /** Assignment building, editing, statistics and regrading for instructors. */
 export function instructorAssignmentPages(db: Db): Router {
   const router = Router();
@@ -53,7 +69,7 @@ export function instructorAssignmentPages(db: Db): Router {
     const courseId = idParam(req.params.courseId, "course");
     await requireCourseRole(db, currentUser(req).id, courseId, "instructor");
     const course = await selectOptionalCourse(db, courseId);
-    renderForm(res, 200, { title: "New assignment", course, rows: itemRows({}, catalogueOptions()), form: { kind: "homework", revealPolicy: "after-due", scorePolicy: "best" } });
+    renderForm(res, 200, { title: "New assignment", course, rows: itemRows({}, catalogueOptions()), form: { kind: "homework", revealPolicy: "after-due", scorePolicy: "best", practice: "after-due" } });
   });
 
   router.post("/courses/:courseId/assignments", async (req, res) => {
@@ -81,16 +97,26 @@ export function instructorAssignmentPages(db: Db): Router {
   // Instructor's view of /assignments/:id (the student page router passes instructors on).
   router.get("/assignments/:id", async (req, res) => {
     const assignment = await instructorAssignment(db, req);
-    const [course, counts, submissions, students] = await Promise.all([
+    const [course, counts, submissions, students, practice] = await Promise.all([
       selectOptionalCourse(db, assignment.courseId),
       selectVariantCounts(db, assignment.id),
       selectSubmissionsForAssignment(db, assignment.id),
       selectCourseStudents(db, assignment.courseId),
+      selectPracticeCounts(db, assignment.id),
     ]);
     const items = await Promise.all(
-      assignment.items.map(async (item, i) => ({ item, number: i + 1, variants: counts.get(item.id) ?? 0, stats: await itemStats(db, item), paramsText: paramsText(JSON.parse(item.params)) })),
+      assignment.items.map(async (item, i) => ({
+        item,
+        number: i + 1,
+        variants: counts.get(item.id) ?? 0,
+        stats: await itemStats(db, item),
+        paramsText: paramsText(JSON.parse(item.params)),
+        // Practice is counted apart and never enters the graded statistics above.
+        practice: practice.get(item.id) ?? { variants: 0, submissions: 0, students: 0 },
+      })),
     );
     const names = new Map(students.map((s) => [s.id, s]));
+    const clocks = assignment.timeLimitMinutes ? await examClocks(db, assignment, names) : undefined;
     // Only students' work is listed: an instructor's own preview attempts are not submissions to grade.
     const studentSubmissions = submissions.filter((s) => names.has(s.userId));
     const regraded = typeof req.query.regraded === "string" ? Number(req.query.regraded) : undefined;
@@ -103,6 +129,8 @@ export function instructorAssignmentPages(db: Db): Router {
       recent: studentSubmissions.slice(-20).reverse().map((s) => ({ ...s, student: names.get(s.userId) })),
       submissionCount: studentSubmissions.length,
       regrades: await selectRegradeLog(db, assignment.id),
+      clocks,
+      practiceTotal: [...practice.values()].reduce((n, p) => n + p.variants, 0),
       notice: req.query.created
         ? "Assignment created. Students see it now (or from its opening time)."
         : req.query.saved
@@ -184,6 +212,7 @@ export function instructorAssignmentPages(db: Db): Router {
         title: p.title, kind: p.kind, opensAt: p.opensAt ?? null, dueAt: p.dueAt ?? null,
         maxAttempts: p.maxAttempts === undefined ? defaultMaxAttempts(p.kind) : p.maxAttempts,
         revealPolicy: p.revealPolicy ?? assignment.revealPolicy, scorePolicy: p.scorePolicy ?? assignment.scorePolicy,
+        timeLimitMinutes: p.timeLimitMinutes ?? null, practice: p.practice ?? assignment.practice,
       });
       for (const id of removals) await deleteItem(db, id);
       for (const c of changes) await updateItem(db, c.id, { points: c.points, rtol: c.rtol, atol: c.atol });

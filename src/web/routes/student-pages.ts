@@ -7,8 +7,12 @@ import { selectOptionalSubmissionOfVariant, selectRecentSubmissionsForVariant } 
 import { hasInstructorChosenPassword } from "../../auth/change-password";
 import { selectRegradesForStudent } from "../../db/item-submissions";
 import { selectVariantFor } from "../../homework/variant-access";
-import { DEFAULT_ATOL, DEFAULT_RTOL, formatShape, toleranceSentence } from "../../grading";
+import { DEFAULT_ATOL, DEFAULT_RTOL, toleranceSentence } from "../../grading";
 import { answerText } from "../forms/answer-text";
+import { answerPartsView } from "../forms/answer-parts";
+import { examClock } from "../exam-clock";
+import { createPracticeVariant, ownPracticeVariant, practiceAccess } from "../../homework/practice";
+import { selectPracticeVariants } from "../../db/variants";
 import { assignmentForUser, questionFor, type ItemState } from "../../homework/assignment-view";
 import { studentDashboard } from "../../homework/dashboard";
 import { submitAnswers, type PartFeedback } from "../../homework/submit";
@@ -53,12 +57,11 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
   }));
   const label = new Map(question.parts.map((p) => [p.name, p.label]));
   for (const h of history) for (const r of h.raw) Object.assign(r, { label: label.get(r.name) ?? r.name });
-  const resultParts = new Map((page.result?.parts ?? []).map((p) => [p.name, p]));
   const index = view.items.indexOf(state);
   const open = view.policy.status === "open" && (state.attemptsLeft === null || state.attemptsLeft > 0);
   // Focus (and so the scroll position) lands on what the submit produced: the first unreadable
   // answer, else the graded result or the refusal. Autofocus works without JavaScript.
-  const firstBad = page.errors ? question.parts.find((p) => page.errors![p.name] !== undefined)?.name : undefined;
+  const { parts, firstBad } = answerPartsView(question.parts, page);
   res.status(page.errors ? 422 : page.error ? 409 : 200).render("student/item", {
     title: `${view.assignment.title}: exercise ${index + 1}`,
     assignment: view.assignment,
@@ -69,17 +72,7 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
     prev: view.items[index - 1]?.item.id,
     next: view.items[index + 1]?.item.id,
     questionHtml: question.html,
-    parts: question.parts.map((p) => ({
-      ...p,
-      shapeText: formatShape(p.shape),
-      multiline: p.shape.kind === "matrix",
-      // One line per matrix row, so a 4 x 2 answer is seen whole (up to 12 rows; more scroll).
-      rows: p.shape.kind === "matrix" ? Math.min(Math.max(p.shape.rows, 2), 12) : undefined,
-      value: answerText(page.values?.[p.name]),
-      error: page.errors?.[p.name],
-      autofocus: p.name === firstBad,
-      result: resultParts.get(p.name),
-    })),
+    parts,
     toleranceText: toleranceSentence(state.item.rtol ?? DEFAULT_RTOL, state.item.atol ?? DEFAULT_ATOL),
     focusNotice: !firstBad && (page.result !== undefined || page.error !== undefined),
     result: page.result,
@@ -92,6 +85,42 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
     solutionHtml: state.reveal ? renderSolution(toRecord(variant)) : undefined,
     regrades: (await studentRegrades(db, view.assignment.id, currentUser(req).id, view.assignment.items)).filter((r) => r.itemId === state.item.id).map((r) => ({ ...r, number: undefined })),
     bestPercent: state.score,
+    clock: examClock(view.policy),
+    practice: await practiceBox(db, view, state, currentUser(req).id),
+  });
+}
+
+/** The exercise page's practice panel: the button (or why not now) and the student's latest practice variants. */
+async function practiceBox(db: Db, view: Awaited<ReturnType<typeof assignmentForUser>>, state: ItemState, userId: number) {
+  if (view.assignment.practice === "never") return undefined;
+  const access = await practiceAccess(db, view.assignment, view.policy);
+  const recent = await selectPracticeVariants(db, state.item.id, userId, 5);
+  return { available: access.ok, reason: access.ok ? undefined : access.reason, recent: recent.map((v) => ({ id: v.id, createdAt: v.createdAt })) };
+}
+
+/** A practice variant's page: labelled as practice, unlimited attempts, the worked solution on request, "another one". */
+async function renderPracticePage(db: Db, req: Request, res: Response, variantId: number, page: PageState, showSolution: boolean) {
+  const { ctx } = await ownPracticeVariant(db, variantId, currentUser(req).id);
+  const question = questionFor(ctx.variant);
+  const { parts, firstBad } = answerPartsView(question.parts, page);
+  const attempts = (await selectRecentSubmissionsForVariant(db, variantId, HISTORY_SHOWN)).map((s) => ({ attempt: s.attempt, createdAt: s.createdAt, score: s.score }));
+  const number = ctx.item.position + 1;
+  res.status(page.errors ? 422 : 200).render("student/practice", {
+    title: `Practice: ${ctx.assignment.title}, exercise ${number}`,
+    assignment: ctx.assignment,
+    item: ctx.item,
+    variant: ctx.variant,
+    number,
+    questionHtml: question.html,
+    parts,
+    open: true,
+    toleranceText: toleranceSentence(ctx.item.rtol ?? DEFAULT_RTOL, ctx.item.atol ?? DEFAULT_ATOL),
+    focusNotice: !firstBad && page.result !== undefined,
+    result: page.result,
+    errors: page.errors,
+    attempts,
+    idempotencyKey: crypto.randomUUID(),
+    solutionHtml: showSolution ? renderSolution(toRecord(ctx.variant)) : undefined,
   });
 }
 
@@ -105,7 +134,7 @@ async function loadItem(db: Db, req: Request) {
 
 export function studentPages(db: Db, options: { submitLimitPerMinute: number }): Router {
   const router = Router();
-  router.use(["/assignments", "/join", "/variants"], requireUser);
+  router.use(["/assignments", "/join", "/variants", "/practice"], requireUser);
 
   router.get("/assignments", async (req, res) => {
     const courses = await studentDashboard(db, currentUser(req).id);
@@ -134,7 +163,7 @@ export function studentPages(db: Db, options: { submitLimitPerMinute: number }):
   router.get("/assignments/:id", async (req, res, next) => {
     const view = await assignmentForUser(db, idParam(req.params.id, "assignment"), currentUser(req).id, { createVariants: false });
     if (view.role === "instructor") return next(); // the instructor's page for the same URL
-    res.render("student/assignment", { title: view.assignment.title, view, regrades: await studentRegrades(db, view.assignment.id, currentUser(req).id, view.assignment.items) });
+    res.render("student/assignment", { title: view.assignment.title, view, clock: examClock(view.policy), regrades: await studentRegrades(db, view.assignment.id, currentUser(req).id, view.assignment.items) });
   });
 
   router.get("/assignments/:id/items/:itemId", async (req, res) => {
@@ -161,6 +190,37 @@ export function studentPages(db: Db, options: { submitLimitPerMinute: number }):
       if (!(err instanceof HttpError) || (err.status !== 422 && err.status !== 409)) throw err;
       const errors = err.status === 422 ? (err.details?.parts as Record<string, string>) : undefined;
       await renderItemPage(db, req, res, view, state, { values: answers, errors, error: err.status === 409 ? err.message : undefined });
+    }
+  });
+
+  // Practice (src/homework/practice.ts): "Practise this" and "Another one" post here; a new variant's page follows.
+  router.post("/variants/:id/practice", submitLimiter(db, options.submitLimitPerMinute), async (req, res) => {
+    const variant = await createPracticeVariant(db, idParam(req.params.id, "variant"), currentUser(req).id);
+    res.redirect(303, `/practice/${variant.id}`);
+  });
+
+  router.get("/practice/:id", async (req, res) => {
+    const variantId = idParam(req.params.id, "variant");
+    let page: PageState = {};
+    const shown = Number(req.query.result);
+    if (Number.isInteger(shown) && shown > 0 && shown <= 2 ** 31 - 1) {
+      const s = await selectOptionalSubmissionOfVariant(db, shown, variantId);
+      if (s) page = { result: { score: s.score, parts: JSON.parse(s.results) as PartFeedback[], attempt: s.attempt }, values: JSON.parse(s.raw) as Record<string, unknown> };
+    }
+    await renderPracticePage(db, req, res, variantId, page, req.query.solution === "1");
+  });
+
+  router.post("/practice/:id", submitLimiter(db, options.submitLimitPerMinute), async (req, res) => {
+    const variantId = idParam(req.params.id, "variant");
+    const { ctx } = await ownPracticeVariant(db, variantId, currentUser(req).id);
+    const answers = answersFromForm(req.body ?? {}, questionFor(ctx.variant).parts.map((p) => p.name));
+    const key = typeof req.body?.idempotencyKey === "string" && /^[A-Za-z0-9-]{8,100}$/.test(req.body.idempotencyKey) ? req.body.idempotencyKey : undefined;
+    try {
+      const out = await submitAnswers(db, { variantId, userId: currentUser(req).id, answers, idempotencyKey: key });
+      res.redirect(303, `/practice/${variantId}?result=${out.submissionId}#result`);
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status !== 422) throw err;
+      await renderPracticePage(db, req, res, variantId, { values: answers, errors: err.details?.parts as Record<string, string> }, false);
     }
   });
 
