@@ -54,6 +54,7 @@ function fill(path: string, missing: boolean): string {
   const id = (name: string) => (missing ? (name === "slug" ? "no-such-exercise" : MISSING) : ids[name]!);
   return path
     .replace(/\/(variants)\/:id/, () => `/variants/${id("variant")}`)
+    .replace(/^\/practice\/:id/, () => `/practice/${id("practice")}`)
     .replace(/\/(assignments)\/:id/, () => `/assignments/${id("assignment")}`)
     .replace(/\/(quizzes|quiz)\/:id/, (_m, p) => `/${p}/${id("quiz")}`)
     .replace(":courseId", () => id("course"))
@@ -87,11 +88,14 @@ beforeAll(async () => {
   t = await createTestApp({ LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0" });
   const { courseId } = await twoCourses(t.db);
   tok = await allTokens(t.app);
-  const created = await as(t.app, tok.instructor).post(`/api/v1/courses/${courseId}/assignments`, { title: "Matrix", kind: "homework", maxAttempts: 5, items: [{ exercise: "gaussian-mle" }] }).expect(201);
+  const created = await as(t.app, tok.instructor).post(`/api/v1/courses/${courseId}/assignments`, { title: "Matrix", kind: "homework", maxAttempts: 5, practice: "always", items: [{ exercise: "gaussian-mle" }] }).expect(201);
   const view = await as(t.app, tok.student1).get(`/api/v1/assignments/${created.body.id}`).expect(200);
   const item = view.body.items[0];
   await as(t.app, tok.student1).post(`/api/v1/variants/${item.variantId}/submissions`, { answers: { mean: "1234.56789", variance: "8765.4321" } }).expect(201);
   await as(t.app, tok.student2).get(`/api/v1/assignments/${created.body.id}`).expect(200); // B has a variant of their own
+  // A practises too: the practice page and its solution are A's alone.
+  const practice = (await as(t.app, tok.student1).post(`/api/v1/variants/${item.variantId}/practice`).expect(201)).body.variantId as number;
+  await as(t.app, tok.student1).post(`/api/v1/variants/${practice}/submissions`, { answers: { mean: "4321.98765", variance: "1" } }).expect(201);
 
   const quiz = await as(t.app, tok.instructor).post(`/api/v1/courses/${courseId}/quizzes`, { title: "Matrix quiz", items: [{ exercise: "gaussian-mle" }], secondsPerQuestion: 600 }).expect(201);
   const { joinCode } = (await as(t.app, tok.instructor).post(`/api/v1/quizzes/${quiz.body.id}/start`).expect(200)).body;
@@ -101,11 +105,11 @@ beforeAll(async () => {
   const a = await t.db.user.findUniqueOrThrow({ where: { email: "student1@example.edu" } });
   // An audit entry naming A (an extension), so the audit page and API carry A's email.
   await upsertExtension(t.db, { assignmentId: created.body.id, userId: a.id, dueAt: null, extraAttempts: 2 });
-  Object.assign(ids, { course: String(courseId), assignment: String(created.body.id), item: String(item.itemId), variant: String(item.variantId), user: String(a.id), quiz: String(quiz.body.id) });
+  Object.assign(ids, { course: String(courseId), assignment: String(created.body.id), item: String(item.itemId), variant: String(item.variantId), practice: String(practice), user: String(a.id), quiz: String(quiz.body.id) });
   const key = await as(t.app, tok.instructor).get(`/api/v1/variants/${item.variantId}/key`).expect(200);
   keyOfA = key.body.key;
   dataOfA = item.data;
-  markers = ["1234.56789", "8765.4321", "student1@example.edu", JSON.stringify(item.data).slice(1, 40)];
+  markers = ["1234.56789", "8765.4321", "4321.98765", "student1@example.edu", JSON.stringify(item.data).slice(1, 40)];
 
   agents.anonymous = request.agent(t.app);
   agents.studentB = await signInAgent(t.app, "student2@example.edu", PASSWORD);
@@ -121,7 +125,8 @@ test("the route inventory covers the API and the pages", () => {
   const routes = listRoutes(t.app).map((r) => `${r.method} ${r.path}`);
   expect(routes.length).toBeGreaterThan(50);
   for (const r of ["post /api/v1/variants/:id/submissions", "get /api/v1/variants/:id/key", "get /variants/:id/data.:format", "get /courses/:courseId/gradebook", "get /api/v1/quizzes/:id/current", "get /quizzes/:id/present",
-    "get /courses/:courseId/audit", "get /courses/:courseId/audit.csv", "get /api/v1/courses/:courseId/audit", "post /courses/:courseId/students/:userId/password", "post /api/v1/courses/:courseId/students/:userId/password", "get /admin/users", "post /admin/users/:userId/role"]) {
+    "get /courses/:courseId/audit", "get /courses/:courseId/audit.csv", "get /api/v1/courses/:courseId/audit", "post /courses/:courseId/students/:userId/password", "post /api/v1/courses/:courseId/students/:userId/password", "get /admin/users", "post /admin/users/:userId/role",
+    "post /api/v1/variants/:id/practice", "get /api/v1/variants/:id/practice", "get /api/v1/variants/:id/solution", "post /variants/:id/practice", "get /practice/:id", "post /practice/:id"]) {
     expect(routes).toContain(r);
   }
 });
@@ -161,11 +166,15 @@ test("the owner and the course instructor do get the data (the matrix is not vac
   const owner = await signInAgent(t.app, "student1@example.edu", PASSWORD);
   expect((await owner.get(fill("/variants/:id/data.:format", false))).status).toBe(200);
   const mine = await as(t.app, tok.student1).get(`/api/v1/assignments/${ids.assignment}`).expect(200);
-  expect(JSON.stringify(mine.body)).toContain(markers[3]);
+  expect(JSON.stringify(mine.body)).toContain(markers[markers.length - 1]);
   const instructor = await signInAgent(t.app, "instructor@example.edu", PASSWORD);
   const record = await instructor.get(fill("/courses/:courseId/students/:userId", false)).expect(200);
   expect(record.text).toContain("1234.56789");
   expect((await as(t.app, tok.instructor).get(`/api/v1/variants/${ids.variant}/key`)).status).toBe(200);
+  // A's practice: the page, its solution (any time) and a fresh one are A's.
+  expect((await owner.get(`/practice/${ids.practice}`).expect(200)).text).toContain("Practice · no stakes");
+  expect((await as(t.app, tok.student1).get(`/api/v1/variants/${ids.practice}/solution`)).status).toBe(200);
+  expect((await as(t.app, tok.student1).get(`/api/v1/variants/${ids.practice}/practice`)).status).toBe(200);
   // The audit trail (page, CSV, API) is the course instructors': it names A.
   for (const path of ["/courses/:courseId/audit", "/courses/:courseId/audit.csv"]) expect((await instructor.get(fill(path, false)).expect(200)).text).toContain("student1@example.edu");
   const audit = await as(t.app, tok.instructor).get(fill("/api/v1/courses/:courseId/audit", false)).expect(200);
