@@ -59,7 +59,7 @@ export async function submitAnswers(
   }
   if (policy.status === "upcoming") throw new HttpError(409, "This assignment is not open yet.");
   if (policy.timeUp && !policy.pastDue) {
-    throw new HttpError(409, `Time is up: your ${formatMinutes(policy.minutes!)} for this exam ended at ${policy.endsAt!.toISOString()}. This answer was not graded.`, { endsAt: policy.endsAt!.toISOString() });
+    throw new HttpError(409, `Time is up: your ${formatMinutes(policy.minutes!)} for this exam ended at ${utcText(policy.endsAt!)}. This answer was not graded.`, { endsAt: policy.endsAt!.toISOString() });
   }
   if (policy.status === "closed") throw new HttpError(409, "This assignment is closed: the due date has passed.");
 
@@ -123,4 +123,10 @@ async function submitPractice(db: Db, input: { variantId: number; userId: number
   );
   if (result.kind === "out-of-attempts") throw new Error("unreachable: practice has no attempt limit");
   return outcome(result.submission, null, result.kind === "duplicate");
+}
+
+/** "14:05:09 UTC on 2026-12-01": a moment a student reads in a refusal, without a local time zone to guess. */
+function utcText(d: Date): string {
+  const iso = d.toISOString();
+  return `${iso.slice(11, 19)} UTC on ${iso.slice(0, 10)}`;
 }

@@ -58,7 +58,7 @@ test("a late submission is refused with 409 while another student's clock still 
   const v2 = (await as(t.app, tok.student2).get(`/api/v1/assignments/${id}`).expect(200)).body.items[0].variantId;
   await startedMinutesAgo(id, "student1@example.edu", 31);
   const late = await as(t.app, tok.student1).post(`/api/v1/variants/${v1}/submissions`, { answers: { mean: 1, variance: 1 } }).expect(409);
-  expect(late.body.error).toMatch(/^Time is up: your 30 minutes for this exam ended at \d{4}-/);
+  expect(late.body.error).toMatch(/^Time is up: your 30 minutes for this exam ended at \d\d:\d\d:\d\d UTC on \d{4}-\d\d-\d\d\. This answer was not graded\.$/);
   expect(await t.db.submission.count({ where: { variantId: v1 } })).toBe(0);
   const view = await as(t.app, tok.student1).get(`/api/v1/assignments/${id}`).expect(200);
   expect(view.body.status).toBe("closed");
