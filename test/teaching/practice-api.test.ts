@@ -110,6 +110,20 @@ describe("a practice variant never touches the gradebook", () => {
   });
 });
 
+test("LMS grade passback: a graded submission is queued for the LMS, a practice submission is not", async () => {
+  const id = await create({ kind: "homework", practice: "always" });
+  const s2 = await t.db.user.findUniqueOrThrow({ where: { email: "student2@example.edu" } });
+  const platform = await t.db.ltiPlatform.create({ data: { issuer: "https://lms.example.edu", clientId: "likely", authUrl: "https://lms.example.edu/auth", tokenUrl: "https://lms.example.edu/token", jwksUrl: "https://lms.example.edu/jwks" } });
+  const lineItem = await t.db.ltiLineItem.create({ data: { platformId: platform.id, assignmentId: id, url: "https://lms.example.edu/lineitems/1" } });
+  await t.db.ltiUser.create({ data: { issuer: platform.issuer, sub: "s2", userId: s2.id } });
+  const item = await firstItem(tok.student2, id);
+  const practice = (await as(t.app, tok.student2).post(`/api/v1/variants/${item.variantId}/practice`).expect(201)).body.variantId;
+  await as(t.app, tok.student2).post(`/api/v1/variants/${practice}/submissions`, { answers: { mean: 1, variance: 1 } }).expect(201);
+  expect(await t.db.ltiScoreOutbox.count({ where: { lineItemId: lineItem.id } })).toBe(0);
+  await as(t.app, tok.student2).post(`/api/v1/variants/${item.variantId}/submissions`, { answers: { mean: 1, variance: 1 } }).expect(201);
+  expect(await t.db.ltiScoreOutbox.count({ where: { lineItemId: lineItem.id, userId: s2.id } })).toBe(1);
+});
+
 describe("when practice is available", () => {
   test("default 'after-due': refused (409) before the student's due date, allowed after; the graded solution then shows", async () => {
     const id = await create({ kind: "homework", dueAt: new Date(Date.now() + DAY).toISOString() });
