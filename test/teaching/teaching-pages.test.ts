@@ -81,7 +81,10 @@ test("a timed exam: the clock on every page, a late form submission refused with
   const id = await create({ kind: "exam", timeLimitMinutes: 30, dueAt: new Date(Date.now() + DAY).toISOString() });
   const itemId = (await t.db.assignmentItem.findFirstOrThrow({ where: { assignmentId: id } })).id;
   const agent = await signInAgent(t.app, "student3@example.edu", PASSWORD);
+  // The dashboard warns that opening it starts the clock, then says when the time ends.
+  expect((await agent.get("/assignments").expect(200)).text).toContain("timed: 30 min from when you open it");
   const overview = await agent.get(`/assignments/${id}`).expect(200);
+  expect((await agent.get("/assignments").expect(200)).text).toMatch(/timed: 30 min, your time ends \w{3}/);
   expect(overview.text).toContain("Timed exam: 30 min");
   const page = await agent.get(`/assignments/${id}/items/${itemId}`).expect(200);
   expect(page.text).toMatch(/(29|30) min \d\d s left/);
