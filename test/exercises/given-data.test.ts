@@ -1,8 +1,11 @@
 import { gaussianMle } from "../../src/solver";
 import { createVariantFromData, GivenCsvError, GivenDataError, gradeVariant, readGivenCsv, renderQuestion, renderSolution, toStudentVariant } from "../../exercises";
 
-/** The lecture's worked example (MLE of a univariate Gaussian). */
-export const LECTURE_POINTS = [2.1, 0, 3.5, -1, 1.5, 2.5, -0.5, 0.05, 1, -2, 0, 1, -2, 1.1, -0.5, -0.03];
+import { LECTURE_POINTS } from "../support/lecture-data";
+import { runGivenDataChecks } from "../../exercises/check";
+import { hostileDataSets } from "../../exercises/given-data-fuzz";
+import { givenDataSlugs } from "../../exercises";
+import { createRng } from "../../src/solver/random";
 
 function dataError(slug: string, data: unknown): GivenDataError {
   try {
@@ -97,5 +100,19 @@ describe("given data", () => {
     const { warnings } = createVariantFromData("bernoulli-mle", { x: [0, 1, 1, 0] });
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings[0]).toMatch(/graded right/);
+  });
+});
+
+describe("the instructor-data self-check (likely exercises check)", () => {
+  it("passes: generated data given back keeps its key, the lecture's example grades, hostile data sets are refused", () => {
+    const summary = runGivenDataChecks({ seeds: 2, fuzz: 300 });
+    expect(summary.failures).toEqual([]);
+    expect(summary.passed).toBe(1 + 2 * givenDataSlugs().length + 300);
+  });
+
+  it("hostile data sets cover every kind of breakage for every exercise that takes data", () => {
+    const cases = hostileDataSets(createRng(7), 9 * givenDataSlugs().length);
+    expect(new Set(cases.map((c) => `${c.slug}/${c.kind}`)).size).toBe(9 * givenDataSlugs().length);
+    expect(cases.filter((c) => c.csv !== undefined).length).toBeGreaterThan(20);
   });
 });
