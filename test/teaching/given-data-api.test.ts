@@ -133,4 +133,28 @@ describe("the builder form (multipart, no JavaScript)", () => {
     expect(res.status).toBe(413);
     expect(res.text).toContain("The upload is too large");
   });
+
+  test("the quiz builder takes an uploaded CSV per question; a bad one is refused naming the line", async () => {
+    const page = await instructor.get(`/courses/${courseId}/quizzes`).expect(200);
+    expect(page.text).toContain('enctype="multipart/form-data"');
+    const post = (file: string) =>
+      instructor
+        .post(`/courses/${courseId}/quizzes`)
+        .field("_csrf", csrfFrom(page.text))
+        .field("title", "Lecture quiz (form)")
+        .field("secondsPerQuestion", "60")
+        .field("data", "shared")
+        .field("exercise1", "gaussian-mle")
+        .attach("datafile1", Buffer.from(file), { filename: "lecture.csv", contentType: "text/csv" });
+    const before = await counts();
+    const bad = await post("x\n1\n2\n1e309\n");
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("question 1 data: line 4, column x: expected a finite number");
+    expect(await counts()).toEqual(before);
+    const ok = await post(LECTURE_POINTS.join("\n"));
+    expect(ok.status).toBe(303);
+    const quizId = Number(/\/quizzes\/(\d+)/.exec(ok.headers.location)![1]);
+    const shared = await t.db.variant.findFirstOrThrow({ where: { quizItem: { quizId } } });
+    expect(JSON.parse(shared.data)).toEqual({ x: LECTURE_POINTS });
+  });
 });

@@ -47,10 +47,15 @@ function optionalNumber(body: Body, name: string, label: string): number | undef
  * (`item<i>_data`), as CSV (the exercise's columns) or a JSON object; nothing when both are empty.
  */
 export function givenData(body: Body, i: number, exercise: string, label: string): { data?: unknown } {
-  const file = typeof body[`item${i}_datafile`] === "string" ? (body[`item${i}_datafile`] as string) : "";
-  const text = file.trim() !== "" ? file : typeof body[`item${i}_data`] === "string" ? (body[`item${i}_data`] as string) : "";
+  return givenDataFields(body, { text: `item${i}_data`, file: `item${i}_datafile` }, exercise, label);
+}
+
+/** givenData for any pair of inputs (the quiz builder names them data<n> and datafile<n>). */
+export function givenDataFields(body: Body, names: { text: string; file: string }, exercise: string, label: string): { data?: unknown } {
+  const file = typeof body[names.file] === "string" ? (body[names.file] as string) : "";
+  const text = file.trim() !== "" ? file : typeof body[names.text] === "string" ? (body[names.text] as string) : "";
   if (text.trim() === "") return {};
-  const field = `item${i}_data`;
+  const field = names.text;
   if (text.trim().startsWith("{")) {
     try {
       return { data: JSON.parse(text) as unknown };
