@@ -107,6 +107,13 @@ describe("the builder form (multipart, no JavaScript)", () => {
     expect(page.text).toContain("your data");
   });
 
+  test("the assignment page warns when the given data cannot tell a known mistake from the key", async () => {
+    const res = await postBuilder({ title: "Half ones", kind: "homework", item0_exercise: "bernoulli-mle", item0_data: "0,1,1,0,1,0" });
+    expect(res.status).toBe(303);
+    const page = await instructor.get(res.headers.location).expect(200);
+    expect(page.text).toMatch(/class="notice notice-warning given-data-warning"><strong>Exercise 1, your data:<\/strong> On this data a known mistake gives the right/);
+  });
+
   test("pasted CSV works too; pasted JSON for em-iteration", async () => {
     const pasted = await postBuilder({ title: "Pasted", kind: "homework", item0_exercise: "spherical-gaussian-mle", item0_data: "x1;x2\n0;0\n1;0\n0;1\n2;2\n" });
     expect(pasted.status).toBe(303);
