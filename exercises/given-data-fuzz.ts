@@ -147,10 +147,12 @@ const BREAKAGES: Breakage[] = [
 /** `count` hostile cases, cycling through the exercises that take data and the kinds of breakage. */
 export function hostileDataSets(rng: Rng, count: number): HostileCase[] {
   const out: HostileCase[] = [];
+  // A pool of valid data sets per exercise to break (drawing a variant per case would dominate the time).
+  const pool = new Map(SLUGS.map((slug) => [slug, Array.from({ length: 16 }, () => createVariant(slug, rng.int(1, 1_000_000)).data as Record<string, unknown>)]));
   for (let i = 0; i < count; i++) {
     const slug = SLUGS[i % SLUGS.length]!;
     const breakage = BREAKAGES[Math.floor(i / SLUGS.length) % BREAKAGES.length]!;
-    const valid = createVariant(slug, rng.int(1, 1_000_000)).data as Record<string, unknown>;
+    const valid = pick(rng, pool.get(slug)!);
     const r = breakage.apply(structuredClone(valid), rng);
     out.push({ slug, kind: breakage.kind, json: r.json, ...(r.csv && GIVEN_DATA[slug]!.fromCsv ? { csv: r.csv } : {}) });
   }
