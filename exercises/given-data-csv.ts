@@ -103,5 +103,6 @@ function inCsvWords(err: GivenDataError, lineOf: number[], columns: string[], ro
     const column = typeof col === "number" ? coords[col] : coords.length === 1 ? coords[0] : undefined;
     return `line ${lineOf[row] ?? row + 1}${column ? `, column ${column}` : ""}: ${err.reason}`;
   }
-  return `${field === "labels" ? "column label" : "the data"}: ${err.reason}`;
+  // "(label 1)" counts from 0 as JSON does; in the CSV the component number alone is the label.
+  return `${field === "labels" ? "column label" : "the data"}: ${err.reason.replace(/ \(label \d+\)/, "")}`;
 }

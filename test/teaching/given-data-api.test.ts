@@ -107,6 +107,24 @@ describe("the builder form (multipart, no JavaScript)", () => {
     expect(page.text).toContain("your data");
   });
 
+  test("the edit page adds an exercise on the instructor's data (pasted CSV); a bad one names the new exercise's line", async () => {
+    const created = await postBuilder({ title: "To edit", kind: "homework", item0_exercise: "bernoulli-mle" });
+    const id = Number(/\/assignments\/(\d+)/.exec(created.headers.location)![1]);
+    const edit = await instructor.get(`/assignments/${id}/edit`).expect(200);
+    expect(edit.text).toContain('enctype="multipart/form-data"');
+    const post = (data: string) =>
+      instructor.post(`/assignments/${id}/edit`).field("_csrf", csrfFrom(edit.text)).field("title", "To edit").field("kind", "homework").field("item0_exercise", "gmm-known-labels").field("item0_data", data);
+    const before = await counts();
+    const bad = await post("x,label\n0,1\n0.5,1\n4,2\n4.5,3\n");
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("Exercise 2 data: column label: component 2 has only 1 point; each needs at least 2");
+    expect(await counts()).toEqual(before);
+    expect((await post("x,label\n0,1\n0.5,1\n4,2\n4.5,2\n")).status).toBe(303);
+    const items = await t.db.assignmentItem.findMany({ where: { assignmentId: id }, orderBy: { position: "asc" } });
+    expect(items.map((i) => i.data && JSON.parse(i.data))).toEqual([null, { x: [[0], [0.5], [4], [4.5]], labels: [0, 0, 1, 1], k: 2 }]);
+    expect(JSON.parse(items[1]!.params)).toEqual({ n: 4, d: 1, k: 2 });
+  });
+
   test("the assignment page warns when the given data cannot tell a known mistake from the key", async () => {
     const res = await postBuilder({ title: "Half ones", kind: "homework", item0_exercise: "bernoulli-mle", item0_data: "0,1,1,0,1,0" });
     expect(res.status).toBe(303);
