@@ -12,8 +12,17 @@ import { isDeepStrictEqual } from "node:util";
 import { partTolerance, type PartResult, type PartSpec, type Value } from "../src/grading";
 import { formatNumber } from "../src/render";
 import { allFinite } from "./common";
+import { createRng } from "../src/solver/random";
+import { hostileDataSets, type HostileCase } from "./given-data-fuzz";
 import {
   createVariant,
+  createVariantFromData,
+  csvLayout,
+  dataAsCsv,
+  GivenCsvError,
+  GivenDataError,
+  givenDataSlugs,
+  readGivenCsv,
   exerciseSlugs,
   generateData,
   getExercise,
@@ -209,4 +218,97 @@ export function runChecks(opts: { seeds: number; slugs?: string[]; onFailure?: (
     }
   }
   return summary;
+}
+
+/**
+ * The instructor-data check: for each exercise that takes given data, the lecture's points (for
+ * gaussian-mle) and generated data sets given back as data (JSON and CSV) give the same key as the
+ * generated variant, every student the same variant, and the key full marks; `fuzz` hostile data
+ * sets (exercises/given-data-fuzz.ts) are each refused with a GivenDataError or GivenCsvError naming
+ * the problem, never another exception. Counts checked data sets.
+ */
+export function runGivenDataChecks(opts: { seeds: number; fuzz: number; onFailure?: (f: CheckFailure) => void }): CheckSummary {
+  const summary: CheckSummary = { passed: 0, failed: 0, failures: [] };
+  const record = (slug: string, seed: number, problems: string[]) => {
+    if (problems.length === 0) return void summary.passed++;
+    summary.failed++;
+    for (const message of problems) {
+      const f = { slug, seed, message };
+      summary.failures.push(f);
+      opts.onFailure?.(f);
+    }
+  };
+  record("gaussian-mle", 0, checkLectureData());
+  for (const slug of givenDataSlugs()) {
+    for (let seed = 1; seed <= opts.seeds; seed++) record(slug, seed, checkGivenBack(slug, seed));
+  }
+  for (const c of hostileDataSets(createRng(opts.seeds), opts.fuzz)) record(c.slug, 0, checkRefused(c));
+  return summary;
+}
+
+/** The lecture's 16-point example: the key is the solver's MLE, and it grades like generated data. */
+function checkLectureData(): string[] {
+  const x = [2.1, 0, 3.5, -1, 1.5, 2.5, -0.5, 0.05, 1, -2, 0, 1, -2, 1.1, -0.5, -0.03];
+  const failures: string[] = [];
+  const { variant, warnings } = createVariantFromData("gaussian-mle", { x });
+  const n = x.length;
+  const mean = x.reduce((a, b) => a + b, 0) / n;
+  const variance = x.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
+  if (Math.abs((variant.key.mean as number) - mean) > 1e-12 || Math.abs((variant.key.variance as number) - variance) > 1e-12) {
+    failures.push(`lecture data: key ${JSON.stringify(variant.key)}, expected mean ${mean} and variance ${variance}`);
+  }
+  if (warnings.length > 0) failures.push(`lecture data: unexpected warnings ${warnings.join("; ")}`);
+  return [...failures, ...gradesLikeGenerated(variant, "lecture data")];
+}
+
+function gradesLikeGenerated(v: VariantRecord, label: string): string[] {
+  const failures: string[] = [];
+  const asText: Record<string, string> = {};
+  for (const p of variantParts(v)) asText[p.name] = valueAsText(v.key[p.name]);
+  const g = gradeVariant(v, asText);
+  if (!g.ok || g.score !== 1) failures.push(`${label}: the key did not score full marks`);
+  for (const m of variantMistakes(v)) {
+    const r = gradeVariant(v, { ...v.key, ...m.answers });
+    for (const part of Object.keys(m.answers)) {
+      if (!r.ok || partProblem(r.parts, part)?.mistake !== m.id) failures.push(`${label}: mistake ${m.id} on part ${part} was not diagnosed`);
+    }
+  }
+  const html = renderQuestion(toStudentVariant(v)).html + renderSolution(v);
+  if (/NaN|undefined/.test(html)) failures.push(`${label}: the question or solution HTML contains "NaN" or "undefined"`);
+  return failures;
+}
+
+/** A generated variant's data given back (as JSON, and as its CSV download) yields the same key. */
+function checkGivenBack(slug: string, seed: number): string[] {
+  const failures: string[] = [];
+  const generated = createVariant(slug, seed);
+  try {
+    const given = createVariantFromData(slug, generated.data).variant;
+    if (!isDeepStrictEqual(given.key, generated.key)) failures.push(`given back as JSON, the key changed: ${JSON.stringify(given.key)} vs ${JSON.stringify(generated.key)}`);
+    if (!isDeepStrictEqual(createVariantFromData(slug, generated.data).variant, given)) failures.push("the same given data gave two different variants");
+    failures.push(...gradesLikeGenerated(given, "given data"));
+    if (csvLayout(slug)) {
+      const fromCsv = readGivenCsv(slug, dataAsCsv(toStudentVariant(generated)));
+      if (!isDeepStrictEqual(fromCsv.data, given.data)) failures.push("the data's CSV download, uploaded again, gave different data");
+    }
+  } catch (err) {
+    failures.push(`generated data given back was refused: ${(err as Error).message}`);
+  }
+  return failures;
+}
+
+function checkRefused(c: HostileCase): string[] {
+  const failures: string[] = [];
+  const attempt = (what: string, run: () => unknown) => {
+    try {
+      run();
+      failures.push(`${c.kind}: ${what} was accepted: ${c.json.slice(0, 120)}`);
+    } catch (err) {
+      if (!(err instanceof GivenDataError || err instanceof GivenCsvError || err instanceof SyntaxError)) failures.push(`${c.kind}: ${what} threw ${(err as Error).name}: ${(err as Error).message}`);
+      else if ((err as Error).message.length < 10) failures.push(`${c.kind}: ${what} was refused without a reason`);
+    }
+  };
+  attempt("JSON", () => createVariantFromData(c.slug, JSON.parse(c.json)));
+  if (c.csv !== undefined) attempt("CSV", () => createVariantFromData(c.slug, readGivenCsv(c.slug, c.csv!).data));
+  return failures;
 }

@@ -21,6 +21,10 @@ import { mixtureLogLikelihoodExercise } from "./mixture-log-likelihood";
 import { mleSampleSizeExercise } from "./mle-sample-size";
 import { sphericalGaussianMleExercise } from "./spherical-gaussian-mle";
 import { renderQuestionHtml, renderSolutionHtml, tableView } from "./templates";
+import { GivenDataError, readGivenData } from "./given-data";
+
+export { GivenDataError, givenDataSlugs } from "./given-data";
+export { GivenCsvError, csvLayout, readGivenCsv } from "./given-data-csv";
 
 export type { Exercise, ParamSpec, WorkedSolution, SolutionStep, Key, DataTable } from "./contract";
 
@@ -159,6 +163,40 @@ export function createVariant(slug: string, seed: number, params?: unknown): Var
     if (!best || n < best.ambiguities) best = { v, ambiguities: n };
   }
   return best!.v;
+}
+
+/** The seed recorded for a variant on given data (no generator ran; every student's variant is the same). */
+export const GIVEN_DATA_SEED = 0;
+
+/**
+ * A variant on data the instructor gave: checked by the exercise's reader (GivenDataError naming
+ * the field otherwise), parameters n, d, k taken from the data, key and worked solution from the
+ * solver. Unlike createVariant nothing can be redrawn, so data that cannot tell a known mistake
+ * from the key is still taken: `warnings` says which, in words, for the instructor.
+ * @throws GivenDataError
+ */
+export function createVariantFromData(slug: string, rawData: unknown, tol: { rtol?: number; atol?: number } = {}): { variant: VariantRecord; warnings: string[] } {
+  const ex = requireExercise(slug);
+  const { data, params } = readGivenData(slug, rawData);
+  let solved: { key: Key; solution: WorkedSolution };
+  try {
+    solved = ex.solve(data, params);
+  } catch (err) {
+    throw new GivenDataError([], `the solver cannot use this data (${(err as Error).message})`);
+  }
+  const v = JSON.parse(JSON.stringify({ slug, seed: GIVEN_DATA_SEED, params, data, key: solved.key, solution: solved.solution, solverVersion: SOLVER_VERSION })) as VariantRecord;
+  if (!isFiniteValue(Object.values(v.key).flat(2) as number[])) throw new GivenDataError([], "the estimates on this data are not finite numbers (values too large or too close together)");
+  const problems = variantProblems(v);
+  if (problems.length > 0) throw new GivenDataError([], problems.join("; "));
+  const messages = new Map(ex.mistakes(v.data, v.params, v.key).map((m) => [m.id, m.message]));
+  const labels = new Map(variantParts(v).map((p) => [p.name, p.label]));
+  const warnings = [
+    ...mistakesMatchingKey(v, tol).map(
+      (m) => `On this data a known mistake gives the right ${labels.get(m.part) ?? m.part}, so a student who makes it is graded right: ${messages.get(m.id) ?? m.id}`,
+    ),
+    ...givenValuesMatchingKey(v, tol).map((g) => `A value given in the question equals the key within tolerance, so typing it back is graded right: ${g}`),
+  ];
+  return { variant: v, warnings };
 }
 
 /** Only the data of a variant (no key): cheaper than createVariant when the key is not needed. */

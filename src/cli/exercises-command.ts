@@ -11,7 +11,7 @@ import type { Command } from "./command";
 import { integerFlag, parseArgs } from "./args";
 import { UsageError } from "./usage-error";
 
-const USAGE = "exercises list [--json] | show SLUG [--seed S] [--param name=value ...] [--json] | check [--seeds N] [--only SLUG]";
+const USAGE = "exercises list [--json] | show SLUG [--seed S] [--param name=value ...] [--json] | check [--seeds N] [--only SLUG] [--fuzz N]";
 
 async function registry() {
   return import("../../exercises");
@@ -74,7 +74,7 @@ async function show(args: string[]): Promise<number> {
 }
 
 async function check(args: string[]): Promise<number> {
-  const p = parseArgs(args, ["seeds", "only"], []);
+  const p = parseArgs(args, ["seeds", "only", "fuzz"], []);
   if (p.positional.length > 0) throw new UsageError(`check takes no arguments, got "${p.positional[0]}"`);
   const seeds = integerFlag(p, "seeds", 20, 1, 100000);
   const { exerciseSlugs } = await registry();
@@ -88,8 +88,13 @@ async function check(args: string[]): Promise<number> {
     slugs: only,
     onFailure: (f) => process.stdout.write(`FAIL ${f.slug} seed ${f.seed}: ${f.message}\n`),
   });
+  // Instructor-given data: generated data given back, the lecture's example, and hostile data sets.
+  const fuzz = integerFlag(p, "fuzz", 500, 0, 1_000_000);
+  const { runGivenDataChecks } = await import("../../exercises/check");
+  const given = runGivenDataChecks({ seeds, fuzz, onFailure: (f) => process.stdout.write(`FAIL given data ${f.slug}${f.seed ? ` seed ${f.seed}` : ""}: ${f.message}\n`) });
+  process.stdout.write(`given data: ${given.passed} passed, ${given.failed} failed (generated data given back over ${seeds} seeds, the lecture's example, ${fuzz} hostile data sets)\n`);
   process.stdout.write(`${summary.passed} passed, ${summary.failed} failed\n`);
-  return summary.failed === 0 ? 0 : 1;
+  return summary.failed === 0 && given.failed === 0 ? 0 : 1;
 }
 
 export const exercisesCommand: Command = {

@@ -16,6 +16,8 @@ export type ItemRow = {
   points: number;
   rtol: number | null;
   atol: number | null;
+  /** JSON of the data the instructor gave; null: each student gets generated data. */
+  data: string | null;
 };
 
 export type AssignmentRow = {
@@ -36,7 +38,12 @@ export type AssignmentRow = {
   items: ItemRow[];
 };
 
-export type NewItem = Omit<ItemRow, "id" | "assignmentId" | "position" | "params"> & { params: Record<string, unknown> };
+export type NewItem = Omit<ItemRow, "id" | "assignmentId" | "position" | "params" | "data"> & { params: Record<string, unknown>; data?: unknown };
+
+/** An item's columns as stored: parameters and given data as JSON text. */
+function itemColumns(item: NewItem) {
+  return { ...item, params: JSON.stringify(item.params), data: item.data === undefined ? null : JSON.stringify(item.data) };
+}
 export type NewAssignment = Omit<AssignmentRow, "id" | "createdAt" | "updatedAt" | "items"> & { items: NewItem[] };
 
 const withItems = { items: { orderBy: { position: "asc" as const } } };
@@ -46,7 +53,7 @@ export async function insertAssignment(db: Db, a: NewAssignment): Promise<number
   const created = await db.assignment.create({
     data: {
       ...fields,
-      items: { create: items.map((item, position) => ({ ...item, position, params: JSON.stringify(item.params) })) },
+      items: { create: items.map((item, position) => ({ ...itemColumns(item), position })) },
     },
     select: { id: true },
   });
@@ -120,7 +127,7 @@ export async function insertItem(db: Db, assignmentId: number, item: NewItem): P
   await db.$transaction(async (tx) => {
     const last = await tx.assignmentItem.aggregate({ where: { assignmentId }, _max: { position: true } });
     const created = await tx.assignmentItem.create({
-      data: { ...item, assignmentId, position: (last._max.position ?? -1) + 1, params: JSON.stringify(item.params) },
+      data: { ...itemColumns(item), assignmentId, position: (last._max.position ?? -1) + 1 },
       select: ITEM_AUDIT,
     });
     const { assignment, ...after } = created;

@@ -17,6 +17,8 @@ export type QuizItemRecord = {
   exercise: string;
   params: Record<string, unknown>;
   points: number;
+  /** The data the instructor gave (parsed JSON); null: generated data. */
+  data: unknown;
 };
 
 export type QuizRecord = {
@@ -57,7 +59,7 @@ export type NewQuiz = {
   secondsPerQuestion: number;
   sharedData: boolean;
   /** Items in order; `sharedVariant` is required when sharedData is true. */
-  items: { exercise: string; params: Record<string, unknown>; points?: number; sharedVariant?: NewVariant }[];
+  items: { exercise: string; params: Record<string, unknown>; data?: unknown; points?: number; sharedVariant?: NewVariant }[];
 };
 
 export type QuizListEntry = {
@@ -110,13 +112,17 @@ const quizFields = {
   opensAt: true,
   closesAt: true,
   createdAt: true,
-  items: { select: { id: true, position: true, exercise: true, params: true, points: true }, orderBy: { position: "asc" as const } },
+  items: { select: { id: true, position: true, exercise: true, params: true, points: true, data: true }, orderBy: { position: "asc" as const } },
 };
 
-type QuizRow = Omit<QuizRecord, "items"> & { items: { id: number; position: number; exercise: string; params: string; points: number }[] };
+type QuizRow = Omit<QuizRecord, "items"> & { items: { id: number; position: number; exercise: string; params: string; points: number; data: string | null }[] };
+
+function parseQuizItem<T extends { params: string; data: string | null }>(i: T): Omit<T, "params" | "data"> & { params: Record<string, unknown>; data: unknown } {
+  return { ...i, params: JSON.parse(i.params) as Record<string, unknown>, data: i.data === null ? null : (JSON.parse(i.data) as unknown) };
+}
 
 function toQuizRecord(row: QuizRow): QuizRecord {
-  return { ...row, items: row.items.map((i) => ({ ...i, params: JSON.parse(i.params) as Record<string, unknown> })) };
+  return { ...row, items: row.items.map(parseQuizItem) };
 }
 
 type VariantRow = Omit<StoredVariantRow, "itemId" | "createdAt">;
@@ -152,6 +158,7 @@ export async function insertQuiz(db: Db, quiz: NewQuiz): Promise<{ id: number }>
           position,
           exercise: item.exercise,
           params: JSON.stringify(item.params),
+          data: item.data === undefined ? null : JSON.stringify(item.data),
           points: item.points ?? 1,
           ...(item.sharedVariant ? { variants: { create: [variantColumns(item.sharedVariant)] } } : {}),
         })),
@@ -196,7 +203,7 @@ export async function selectOptionalQuizDefinition(db: Db, id: number): Promise<
     where: { id },
     select: { id: true, courseId: true, title: true, secondsPerQuestion: true, sharedData: true, createdAt: true, items: quizFields.items },
   });
-  return row ? { ...row, items: row.items.map((i) => ({ ...i, params: JSON.parse(i.params) as Record<string, unknown> })) } : null;
+  return row ? { ...row, items: row.items.map(parseQuizItem) } : null;
 }
 
 /** One single-table read of the running state: what every answer and state request needs fresh. */

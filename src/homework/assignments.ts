@@ -1,4 +1,4 @@
-import { ExerciseError, getExercise, resolveParams } from "../../exercises";
+import { createVariantFromData, ExerciseError, getExercise, GivenDataError, resolveParams } from "../../exercises";
 import { insertAssignment, type NewItem } from "../db/assignments";
 import type { Db } from "../db/client";
 import { HttpError } from "../http-error";
@@ -8,11 +8,30 @@ import type { AssignmentInput } from "./schemas";
 export class ItemError extends HttpError {
   constructor(
     readonly index: number,
-    readonly field: "exercise" | "params",
+    readonly field: "exercise" | "params" | "data",
     readonly reason: string,
     prefix: string,
+    /** Where inside the field (data.x.3 -> "x.3"), when the problem is one value. */
+    readonly subpath = "",
   ) {
-    super(400, `${prefix}.${index}.${field}: ${reason}`);
+    super(400, `${prefix}.${index}.${field}${subpath ? `.${subpath}` : ""}: ${reason}`);
+  }
+}
+
+/**
+ * An item's given data, checked and solved (the key must exist): the parameters it implies and
+ * what the instructor should know (a known mistake graded right on this data). 400 naming the value otherwise.
+ */
+export function resolveGivenData(item: { exercise: string; params?: Record<string, unknown>; data?: unknown; rtol?: number | null; atol?: number | null }, i: number, prefix = "items") {
+  if (item.params !== undefined && Object.keys(item.params).length > 0) {
+    throw new ItemError(i, "params", "leave the parameters out when giving data: n, d and k follow from the data", prefix);
+  }
+  try {
+    const { variant, warnings } = createVariantFromData(item.exercise, item.data, { rtol: item.rtol ?? undefined, atol: item.atol ?? undefined });
+    return { params: variant.params, data: variant.data, warnings };
+  } catch (err) {
+    if (err instanceof GivenDataError) throw new ItemError(i, "data", err.reason, prefix, err.path.join("."));
+    throw err;
   }
 }
 
@@ -21,6 +40,10 @@ export function resolveItems(items: AssignmentInput["items"], prefix = "items"):
   return items.map((item, i) => {
     if (!getExercise(item.exercise)) {
       throw new ItemError(i, "exercise", `unknown exercise "${item.exercise}"; see the catalogue for slugs`, prefix);
+    }
+    if (item.data !== undefined) {
+      const given = resolveGivenData(item, i, prefix);
+      return { exercise: item.exercise, params: given.params, data: given.data, points: item.points ?? 1, rtol: item.rtol ?? null, atol: item.atol ?? null };
     }
     let params: Record<string, unknown>;
     try {
@@ -31,6 +54,18 @@ export function resolveItems(items: AssignmentInput["items"], prefix = "items"):
     }
     return { exercise: item.exercise, params, points: item.points ?? 1, rtol: item.rtol ?? null, atol: item.atol ?? null };
   });
+}
+
+/** For a stored item with given data: the known mistakes that data cannot tell from the key (for the instructor). */
+export function givenDataWarnings(item: { exercise: string; data: string | null; rtol: number | null; atol: number | null }): string[] {
+  if (item.data === null) return [];
+  try {
+    return createVariantFromData(item.exercise, JSON.parse(item.data), { rtol: item.rtol ?? undefined, atol: item.atol ?? undefined }).warnings;
+  } catch (err) {
+    // Checked when the item was saved; a later, stricter reader says so here instead of failing the page.
+    if (err instanceof GivenDataError) return [`This data is no longer accepted: ${err.message}`];
+    throw err;
+  }
 }
 
 /** Attempts per item when none are given: an exam gets one, homework is unlimited (null). */

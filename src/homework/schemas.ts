@@ -10,6 +10,8 @@ export const itemInput = z.strictObject({
   points: z.number({ error: "expected a number of points" }).positive({ error: "points must be positive" }).max(1000).optional(),
   rtol: z.number({ error: "expected a relative tolerance" }).min(0).max(1, { error: "rtol must be between 0 and 1" }).optional(),
   atol: z.number({ error: "expected an absolute tolerance" }).min(0).max(1e6).optional(),
+  /** The instructor's own data (checked by the exercise, exercises/given-data.ts): every student gets exactly it. */
+  data: z.unknown().optional(),
 });
 
 export const assignmentInput = z.strictObject({

@@ -4,6 +4,8 @@ import { z } from "zod";
 export const quizItemInput = z.strictObject({
   exercise: z.string({ error: "expected an exercise slug such as \"gaussian-mle\"" }).trim().min(1, { error: "exercise must not be empty" }).max(100),
   params: z.record(z.string(), z.unknown(), { error: "expected params: an object of parameter values such as {\"n\": 6}" }).optional(),
+  /** The instructor's own data (exercises/given-data.ts): every student gets exactly it. */
+  data: z.unknown().optional(),
 });
 
 export const createQuizBody = z.strictObject({

@@ -4,7 +4,8 @@
  */
 import { countQuizAnswer } from "../ops/metrics";
 import type { Response } from "express";
-import { createVariant, ExerciseError, gradeVariant, listExercises } from "../../exercises";
+import { createVariant, createVariantFromData, ExerciseError, getExercise, gradeVariant, listExercises } from "../../exercises";
+import { resolveGivenData } from "../homework/assignments";
 import { joinCode as drawJoinCode } from "../auth/secrets";
 import type { Db } from "../db/client";
 import { selectOptionalCourseRole } from "../db/courses";
@@ -86,7 +87,7 @@ export async function requireParticipantQuiz(deps: QuizDeps, userId: number, qui
 
 export type CreateQuizInput = {
   title: string;
-  items: { exercise: string; params?: Record<string, unknown> }[];
+  items: { exercise: string; params?: Record<string, unknown>; data?: unknown }[];
   secondsPerQuestion: number;
   sharedData: boolean;
 };
@@ -100,6 +101,13 @@ export type CreateQuizInput = {
 export async function createQuiz(db: Db, courseId: number, input: CreateQuizInput): Promise<{ id: number }> {
   const items = input.items.map((item, i) => {
     try {
+      if (item.data !== undefined) {
+        if (!getExercise(item.exercise)) throw new ExerciseError(`unknown exercise "${item.exercise}"`);
+        // The same checks as an assignment item: 400 naming items.i.data.<path>.
+        const given = resolveGivenData(item, i);
+        const variant = createVariantFromData(item.exercise, given.data).variant;
+        return { exercise: item.exercise, params: given.params, data: given.data, sharedVariant: input.sharedData ? toNewVariant(variant) : undefined };
+      }
       const params = resolveQuizParams(item.exercise, item.params);
       const sharedVariant = input.sharedData ? toNewVariant(createVariant(item.exercise, newSeed(), params)) : undefined;
       return { exercise: item.exercise, params, sharedVariant };

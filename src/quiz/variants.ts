@@ -3,7 +3,7 @@
  * own (created when they first see the question), and their rendered question HTML.
  */
 import crypto from "node:crypto";
-import { createVariant, renderQuestion, toStudentVariant, type StudentVariant, type VariantRecord } from "../../exercises";
+import { createVariant, createVariantFromData, renderQuestion, toStudentVariant, type StudentVariant, type VariantRecord } from "../../exercises";
 import type { Db } from "../db/client";
 import {
   insertQuizVariant,
@@ -20,6 +20,11 @@ import type { QuizCache } from "./cache";
 /** A fresh seed that fits a 32-bit signed integer column on every database. */
 export function newSeed(): number {
   return crypto.randomInt(0, 2 ** 31 - 1);
+}
+
+/** A question's variant: on the instructor's data when the item has some (the same for everyone), else drawn from the seed. */
+export function drawVariant(item: QuizItemRecord, seed: number): VariantRecord {
+  return item.data !== null && item.data !== undefined ? createVariantFromData(item.exercise, item.data).variant : createVariant(item.exercise, seed, item.params);
 }
 
 export function toNewVariant(v: VariantRecord): NewVariant {
@@ -78,7 +83,7 @@ export async function variantForStudent(db: Db, cache: QuizCache, sharedData: bo
   }
   const own = await selectOptionalQuizVariant(db, item.id, userId);
   if (own) return own;
-  return insertQuizVariant(db, item.id, userId, toNewVariant(createVariant(item.exercise, newSeed(), item.params)));
+  return insertQuizVariant(db, item.id, userId, toNewVariant(drawVariant(item, newSeed())));
 }
 
 /**
@@ -91,7 +96,7 @@ export async function presenterQuestion(cache: QuizCache, sharedData: boolean, i
     if (shared) return renderStored(cache, shared);
   }
   const key = `example:${item.id}`;
-  return cache.rendered.get(key) ?? renderCached(cache, key, toStudentVariant(createVariant(item.exercise, item.id % 100_000, item.params)));
+  return cache.rendered.get(key) ?? renderCached(cache, key, toStudentVariant(drawVariant(item, item.id % 100_000)));
 }
 
 /**
@@ -101,7 +106,7 @@ export async function presenterQuestion(cache: QuizCache, sharedData: boolean, i
  */
 export async function precreatePersonalVariants(db: Db, quizId: number, item: QuizItemRecord): Promise<number> {
   const userIds = await selectParticipantsWithoutVariant(db, quizId, item.id);
-  const variants = userIds.map((userId) => ({ userId, variant: toNewVariant(createVariant(item.exercise, newSeed(), item.params)) }));
+  const variants = userIds.map((userId) => ({ userId, variant: toNewVariant(drawVariant(item, newSeed())) }));
   try {
     return await insertQuizVariants(db, item.id, variants);
   } catch (err) {

@@ -15,6 +15,7 @@ import { errorHandler, notFoundHandler } from "./middleware/errors";
 import { requestLog } from "./middleware/request-log";
 import { csrfProtection, sessions } from "./middleware/session";
 import { singleValuedForm } from "./middleware/single-valued-form";
+import { multipartForm } from "./middleware/multipart-form";
 import "./request-context";
 import { accountPages } from "./routes/account-pages";
 import { accountRoutes, tokenRoutes } from "./routes/api/accounts";
@@ -99,6 +100,7 @@ export function createApp({ db, config, logger }: AppDeps): Express {
   const sessionOptions = { db, secret: config.sessionSecret, secureCookies: config.production };
   app.use(express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 2000 }));
   app.use(singleValuedForm);
+  app.use(multipartForm);
   app.use(sessions(sessionOptions));
   app.use(ltiProtocolRoutes(sessionOptions, config)); // cross-site posts from the LMS: signed, no CSRF token
   app.use(csrfProtection);

@@ -1,6 +1,7 @@
 import { parseDateTime } from "../../homework/date-time";
 import { MAX_MINUTES } from "../../homework/schemas";
 import type { z } from "zod";
+import { GivenCsvError, readGivenCsv } from "../../../exercises";
 import { ItemError } from "../../homework/assignments";
 import { HttpError } from "../../http-error";
 
@@ -51,6 +52,35 @@ export function optionalExtraMinutes(body: Body): number | undefined {
   return n;
 }
 
+/**
+ * An item's own data from the form: an uploaded file (`item<i>_datafile`) or the text area
+ * (`item<i>_data`), as CSV (the exercise's columns) or a JSON object; nothing when both are empty.
+ */
+export function givenData(body: Body, i: number, exercise: string, label: string): { data?: unknown } {
+  return givenDataFields(body, { text: `item${i}_data`, file: `item${i}_datafile` }, exercise, label);
+}
+
+/** givenData for any pair of inputs (the quiz builder names them data<n> and datafile<n>). */
+export function givenDataFields(body: Body, names: { text: string; file: string }, exercise: string, label: string): { data?: unknown } {
+  const file = typeof body[names.file] === "string" ? (body[names.file] as string) : "";
+  const text = file.trim() !== "" ? file : typeof body[names.text] === "string" ? (body[names.text] as string) : "";
+  if (text.trim() === "") return {};
+  const field = names.text;
+  if (text.trim().startsWith("{")) {
+    try {
+      return { data: JSON.parse(text) as unknown };
+    } catch {
+      throw fieldError(field, `${label}: not valid JSON; paste a JSON object such as {"x": [2.1, 0, 3.5]} or CSV rows`);
+    }
+  }
+  try {
+    return { data: readGivenCsv(exercise, text).data };
+  } catch (err) {
+    if (err instanceof GivenCsvError) throw fieldError(field, `${label}${file ? " (uploaded file)" : ""}: ${err.message}`);
+    throw err;
+  }
+}
+
 /** A datetime-local field (server's time zone; ISO 8601 with a zone also read) or empty. */
 export function optionalDate(body: Body, name: string, label: string): Date | null {
   const s = text(body, name);
@@ -78,6 +108,7 @@ export function assignmentFromForm(body: Body, rows = ITEM_ROWS, offset = 0) {
       points: optionalNumber(body, `item${i}_points`, `Exercise ${n} points`),
       rtol: optionalNumber(body, `item${i}_rtol`, `Exercise ${n} relative tolerance`),
       atol: optionalNumber(body, `item${i}_atol`, `Exercise ${n} absolute tolerance`),
+      ...givenData(body, i, exercise, `Exercise ${n} data`),
     });
   }
   const input = {
@@ -110,7 +141,7 @@ const FIELD_LABELS: Record<string, string> = {
   practice: "Practice",
   items: "Exercises",
 };
-const ITEM_FIELD_LABELS: Record<string, string> = { exercise: "exercise", params: "parameters", points: "points", rtol: "relative tolerance", atol: "absolute tolerance" };
+const ITEM_FIELD_LABELS: Record<string, string> = { exercise: "exercise", params: "parameters", data: "data", points: "points", rtol: "relative tolerance", atol: "absolute tolerance" };
 
 /** An item problem as the form shows it: "Exercise 3 parameters: ...", highlighting that input. */
 function itemFormError(row: number, field: string, reason: string, offset: number): FormError {
@@ -130,7 +161,7 @@ export function formIssue(issue: z.core.$ZodIssue, rowOf: number[], offset = 0):
 
 /** Any 400 from building an assignment, in the form's words (other errors are rethrown). */
 export function formErrorOf(err: unknown, rowOf: number[], offset = 0): FormError {
-  if (err instanceof ItemError) return itemFormError(rowOf[err.index] ?? err.index, err.field, err.reason, offset);
+  if (err instanceof ItemError) return itemFormError(rowOf[err.index] ?? err.index, err.field, err.subpath ? `${err.subpath}: ${err.reason}` : err.reason, offset);
   if (err instanceof HttpError && err.status === 400) {
     return { message: err.message, field: typeof err.details?.field === "string" ? err.details.field : undefined };
   }
@@ -154,7 +185,9 @@ export function itemRows(body: Body, exercises: { slug: string; title: string }[
       points: text(body, `item${i}_points`),
       rtol: text(body, `item${i}_rtol`),
       atol: text(body, `item${i}_atol`),
-      fields: { exercise: `item${i}_exercise`, params: `item${i}_params`, points: `item${i}_points`, rtol: `item${i}_rtol`, atol: `item${i}_atol` },
+      // A chosen file is not sent back; its text is kept in the text area so nothing is lost on an error.
+      data: typeof body[`item${i}_datafile`] === "string" && (body[`item${i}_datafile`] as string).trim() !== "" ? (body[`item${i}_datafile`] as string) : text(body, `item${i}_data`),
+      fields: { exercise: `item${i}_exercise`, params: `item${i}_params`, points: `item${i}_points`, rtol: `item${i}_rtol`, atol: `item${i}_atol`, data: `item${i}_data`, datafile: `item${i}_datafile` },
     };
   });
 }

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import { listExercises, renderSolution } from "../../../exercises";
+import { csvLayout, givenDataSlugs, listExercises, renderSolution } from "../../../exercises";
 import { barChartSvg } from "../../render";
 import { deleteItem, insertItem, selectVariantCounts, updateAssignment, updateItem, type AssignmentRow } from "../../db/assignments";
 import type { Db } from "../../db/client";
@@ -13,7 +13,7 @@ import { selectRegradeLog } from "../../db/item-submissions";
 import { selectSubmissionsForAssignment } from "../../db/submissions";
 import { selectVariantFor } from "../../homework/variant-access";
 import { selectMemberAssignment } from "../../homework/assignment-view";
-import { createAssignment, defaultMaxAttempts, resolveItems } from "../../homework/assignments";
+import { createAssignment, defaultMaxAttempts, givenDataWarnings, resolveItems } from "../../homework/assignments";
 import { itemStats } from "../../homework/item-stats";
 import { regradeItem } from "../../homework/regrade";
 import { assignmentInput } from "../../homework/schemas";
@@ -35,6 +35,12 @@ function catalogueOptions() {
   return listExercises().map((e) => ({ slug: e.slug, title: e.title, topic: e.topic, params: e.params }));
 }
 
+/** The exercises that take the instructor's own data, with their CSV layout in words (the builder's help). */
+function dataLayouts() {
+  const titles = new Map(listExercises().map((e) => [e.slug, e.title]));
+  return givenDataSlugs().map((slug) => ({ slug, title: titles.get(slug) ?? slug, layout: csvLayout(slug) ?? "JSON only (paste a JSON object, as in likely exercises show)" }));
+}
+
 function isFormError(e: unknown): e is FormError {
   return typeof e === "object" && e !== null && !(e instanceof Error) && typeof (e as FormError).message === "string";
 }
@@ -45,7 +51,7 @@ function errorView(error?: FormError) {
 }
 
 function renderForm(res: Response, status: number, ctx: Record<string, unknown>) {
-  res.status(status).render("instructor/assignment-form", { exercises: catalogueOptions(), ...ctx });
+  res.status(status).render("instructor/assignment-form", { exercises: catalogueOptions(), dataLayouts: dataLayouts(), ...ctx });
 }
 
 /** A timed assignment's started clocks (students only): who started when, when their time ends (extensions included). */
@@ -113,6 +119,7 @@ export function instructorAssignmentPages(db: Db): Router {
         paramsText: paramsText(JSON.parse(item.params)),
         // Practice is counted apart and never enters the graded statistics above.
         practice: practice.get(item.id) ?? { variants: 0, submissions: 0, students: 0 },
+        warnings: givenDataWarnings(item),
       })),
     );
     const names = new Map(students.map((s) => [s.id, s]));
@@ -150,11 +157,13 @@ export function instructorAssignmentPages(db: Db): Router {
       assignment,
       form: posted ?? assignment,
       newRows: itemRows(posted ?? {}, catalogueOptions(), 3, assignment.items.length),
+      dataLayouts: dataLayouts(),
       items: assignment.items.map((item, i) => ({
         item,
         number: i + 1,
         locked: (counts.get(item.id) ?? 0) > 0,
         paramsText: paramsText(JSON.parse(item.params)),
+        warnings: givenDataWarnings(item),
         points: value(item, "points"),
         rtol: value(item, "rtol"),
         atol: value(item, "atol"),

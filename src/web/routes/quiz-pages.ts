@@ -1,5 +1,6 @@
 import express, { Router, type Request, type Response } from "express";
-import { listExercises } from "../../../exercises";
+import { csvLayout, givenDataSlugs, listExercises } from "../../../exercises";
+import { givenDataFields } from "../forms/assignment-form";
 import type { Config } from "../../config";
 import type { Db } from "../../db/client";
 import { selectOptionalCourse, selectOptionalCourseRole } from "../../db/courses";
@@ -70,10 +71,10 @@ export function parseParamsText(text: string, row: number): Record<string, unkno
   return out;
 }
 
-type FormValues = { title: string; secondsPerQuestion: string; data: string; rows: { exercise: string; params: string }[] };
+type FormValues = { title: string; secondsPerQuestion: string; data: string; rows: { exercise: string; params: string; givenData: string }[] };
 
 function emptyForm(): FormValues {
-  return { title: "", secondsPerQuestion: "60", data: "shared", rows: Array.from({ length: FORM_ROWS }, () => ({ exercise: "", params: "" })) };
+  return { title: "", secondsPerQuestion: "60", data: "shared", rows: Array.from({ length: FORM_ROWS }, () => ({ exercise: "", params: "", givenData: "" })) };
 }
 
 function readForm(body: Record<string, unknown>): FormValues {
@@ -82,7 +83,12 @@ function readForm(body: Record<string, unknown>): FormValues {
     title: s(body.title),
     secondsPerQuestion: s(body.secondsPerQuestion),
     data: s(body.data) === "personal" ? "personal" : "shared",
-    rows: Array.from({ length: FORM_ROWS }, (_, i) => ({ exercise: s(body[`exercise${i + 1}`]), params: s(body[`params${i + 1}`]) })),
+    rows: Array.from({ length: FORM_ROWS }, (_, i) => ({
+      exercise: s(body[`exercise${i + 1}`]),
+      params: s(body[`params${i + 1}`]),
+      // An uploaded file's text is kept in the text area, so nothing is lost on an error.
+      givenData: s(body[`datafile${i + 1}`]).trim() !== "" ? s(body[`datafile${i + 1}`]) : s(body[`data${i + 1}`]),
+    })),
   };
 }
 
@@ -91,7 +97,11 @@ function formToBody(form: FormValues) {
   const items = form.rows
     .map((r, i) => ({ row: i + 1, ...r }))
     .filter((r) => r.exercise !== "")
-    .map((r) => ({ exercise: r.exercise, params: parseParamsText(r.params, r.row) }));
+    .map((r) => ({
+      exercise: r.exercise,
+      params: parseParamsText(r.params, r.row),
+      ...givenDataFields({ data: r.givenData }, { text: "data", file: "" }, r.exercise, `question ${r.row} data`),
+    }));
   if (items.length === 0) throw new HttpError(400, "choose at least one exercise");
   const seconds = Number(form.secondsPerQuestion);
   const candidate = {
@@ -155,6 +165,7 @@ export function quizPages(db: Db, config: Config): Router {
         rows: form.rows.map((r, i) => ({ ...r, n: i + 1, groups: groupedCatalogue(r.exercise) })),
       },
       catalogue: catalogue(),
+      dataLayouts: givenDataSlugs().map((slug) => ({ slug, title: listExercises().find((e) => e.slug === slug)?.title ?? slug, layout: csvLayout(slug) ?? "JSON only (paste a JSON object, as in likely exercises show)" })),
       error,
     });
   }

@@ -1,11 +1,11 @@
 import { Router } from "express";
 import { renderSolution } from "../../../../exercises";
 import type { Db } from "../../../db/client";
-import { selectAssignmentsForCourse } from "../../../db/assignments";
+import { selectAssignmentsForCourse, selectOptionalAssignment } from "../../../db/assignments";
 import { selectSubmissionsForAssignment } from "../../../db/submissions";
 import { selectVariantFor } from "../../../homework/variant-access";
 import { assignmentForUser, questionFor, selectMemberAssignment } from "../../../homework/assignment-view";
-import { createAssignment } from "../../../homework/assignments";
+import { createAssignment, givenDataWarnings } from "../../../homework/assignments";
 import { buildGradebook } from "../../../homework/gradebook";
 import { assignmentInput, submissionInput } from "../../../homework/schemas";
 import { submitAnswers } from "../../../homework/submit";
@@ -26,7 +26,10 @@ export function homeworkApi(db: Db, options: { submitLimitPerMinute: number; gra
     const courseId = idParam(req.params.courseId, "course");
     await requireCourseRole(db, currentUser(req).id, courseId, "instructor");
     const input = parseInput(assignmentInput, req.body);
-    res.status(201).json({ id: await createAssignment(db, courseId, input) });
+    const id = await createAssignment(db, courseId, input);
+    // Given data cannot be redrawn: say which known mistakes it cannot tell from the key.
+    const warnings = (await selectOptionalAssignment(db, id))!.items.flatMap((item, i) => givenDataWarnings(item).map((message) => ({ item: i, message })));
+    res.status(201).json(warnings.length > 0 ? { id, warnings } : { id });
   });
 
   router.get("/courses/:courseId/assignments", async (req, res) => {

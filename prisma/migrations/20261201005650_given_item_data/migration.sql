@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "AssignmentItem" ADD COLUMN "data" TEXT;
+
+-- AlterTable
+ALTER TABLE "QuizItem" ADD COLUMN "data" TEXT;
