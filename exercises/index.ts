@@ -20,8 +20,10 @@ import { mStepExercise } from "./m-step";
 import { mixtureLogLikelihoodExercise } from "./mixture-log-likelihood";
 import { mleSampleSizeExercise } from "./mle-sample-size";
 import { sphericalGaussianMleExercise } from "./spherical-gaussian-mle";
+import { checkParametrisation, conversionProblems, convertMistakes, convertParts, convertSolution, exerciseParams, fillAnswer, lectureKey, questionNote } from "./parametrisation";
 import { renderQuestionHtml, renderSolutionHtml, tableView } from "./templates";
 
+export { parametrisationOffers, withParametrisation, PARAMETRISATION_MISTAKES } from "./parametrisation";
 export type { Exercise, ParamSpec, WorkedSolution, SolutionStep, Key, DataTable } from "./contract";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -49,6 +51,11 @@ export const CORE_SLUGS = ["bernoulli-mle", "gaussian-mle", "spherical-gaussian-
 /** Bad slug, parameters or seed: the message names the field and what was expected. */
 export class ExerciseError extends Error {
   override name = "ExerciseError";
+}
+
+/** The item's parametrisation choice is one the exercise does not offer (a 400 naming "parametrisation"). */
+export class ParametrisationError extends ExerciseError {
+  override name = "ParametrisationError";
 }
 
 export type ExerciseInfo = {
@@ -101,7 +108,9 @@ function requireExercise(slug: string): AnyExercise {
 /** Validates parameters and applies defaults. @throws ExerciseError naming the parameter. */
 export function resolveParams(slug: string, params: unknown): Record<string, unknown> {
   const ex = requireExercise(slug);
-  const r = ex.schema.safeParse(params ?? {});
+  // The parametrisation asked for (parametrisation.ts) rides along in the params; the exercise never sees it.
+  const choice = params !== null && typeof params === "object" && !Array.isArray(params) && "parametrisation" in params ? (params as Record<string, unknown>).parametrisation : undefined;
+  const r = ex.schema.safeParse(choice === undefined ? (params ?? {}) : exerciseParams(params as Record<string, unknown>));
   if (!r.success) {
     const issue = r.error.issues[0];
     if (issue.code === "unrecognized_keys") {
@@ -112,7 +121,10 @@ export function resolveParams(slug: string, params: unknown): Record<string, unk
   }
   const problem = ex.checkParams?.(r.data);
   if (problem) throw new ExerciseError(problem);
-  return r.data;
+  if (choice === undefined) return r.data;
+  const c = checkParametrisation(slug, choice);
+  if (!c.ok) throw new ParametrisationError(`parametrisation: ${c.message}`);
+  return Object.keys(c.value).length > 0 ? { ...r.data, parametrisation: c.value } : r.data;
 }
 
 export function listExercises(): ExerciseInfo[] {
@@ -150,8 +162,9 @@ export function createVariant(slug: string, seed: number, params?: unknown): Var
   // kept (the self-check reports it).
   let best: { v: VariantRecord; ambiguities: number } | undefined;
   for (let attempt = 0; attempt < SEPARATING_ATTEMPTS; attempt++) {
-    const data = ex.generate(rng, p);
-    const { key, solution } = ex.solve(data, p);
+    const data = ex.generate(rng, exerciseParams(p));
+    const lecture = ex.solve(data, exerciseParams(p));
+    const { key, solution } = convertSolution(slug, p, lecture.key, lecture.solution);
     // A JSON round trip: what is stored is exactly what is graded later.
     const v = JSON.parse(JSON.stringify({ slug, seed: s, params: p, data, key, solution, solverVersion: SOLVER_VERSION })) as VariantRecord;
     const n = ambiguities(v);
@@ -173,7 +186,7 @@ export function toStudentVariant(v: VariantRecord): StudentVariant {
 }
 
 export function variantParts(v: StudentVariant): PartSpec[] {
-  return requireExercise(v.slug).parts(v.params);
+  return convertParts(v.slug, v.params, requireExercise(v.slug).parts(exerciseParams(v.params)));
 }
 
 /**
@@ -192,6 +205,12 @@ export function variantMistakes(v: VariantRecord, tol: { rtol?: number; atol?: n
   return result;
 }
 
+/** The exercise's known mistakes in the item's parametrisation, with the parametrisation mistakes. */
+function exerciseMistakes(v: VariantRecord): Mistake[] {
+  const ex = requireExercise(v.slug);
+  return convertMistakes(v.slug, v.params, ex.mistakes(v.data, exerciseParams(v.params), lectureKey(v.slug, v.params, v.key)), v.key);
+}
+
 const mistakeCache = new WeakMap<VariantRecord, Map<string, Mistake[]>>();
 
 /** True when the grader would take `a` for the key `b` (within the part's tolerance). */
@@ -207,10 +226,9 @@ function nearFor(part: PartSpec | undefined, tol: { rtol?: number; atol?: number
 }
 
 function computeMistakes(v: VariantRecord, tol: { rtol?: number; atol?: number }): Mistake[] {
-  const ex = requireExercise(v.slug);
   const parts = variantParts(v);
   const out: Mistake[] = [];
-  for (const m of ex.mistakes(v.data, v.params, v.key)) {
+  for (const m of exerciseMistakes(v)) {
     const answers: Partial<Record<string, Value>> = {};
     for (const [part, value] of Object.entries(m.answers)) {
       const key = v.key[part];
@@ -231,10 +249,9 @@ function computeMistakes(v: VariantRecord, tol: { rtol?: number; atol?: number }
  * not listed. [] when the data separate every mistake.
  */
 export function mistakesMatchingKey(v: VariantRecord, tol: { rtol?: number; atol?: number } = {}, compare = gradedAs): { id: string; part: string }[] {
-  const ex = requireExercise(v.slug);
   const parts = variantParts(v);
   const out: { id: string; part: string }[] = [];
-  for (const m of ex.mistakes(v.data, v.params, v.key)) {
+  for (const m of exerciseMistakes(v)) {
     for (const [part, value] of Object.entries(m.answers)) {
       const key = v.key[part];
       if (value !== undefined && key !== undefined && compare(parts.find((p) => p.name === part), tol)(value, key)) out.push({ id: m.id, part });
@@ -295,7 +312,7 @@ function ambiguities(v: VariantRecord): number {
 function unnamedMistakes(v: VariantRecord): number {
   const named = variantMistakes(v);
   let n = 0;
-  for (const m of requireExercise(v.slug).mistakes(v.data, v.params, v.key)) {
+  for (const m of exerciseMistakes(v)) {
     for (const [part, value] of Object.entries(m.answers)) {
       if (value === undefined || !isFiniteValue(value) || JSON.stringify(value) === JSON.stringify(v.key[part])) continue;
       if (!named.some((k) => k.id === m.id && k.answers[part] !== undefined)) n++;
@@ -337,19 +354,22 @@ export function gradeVariant(v: VariantRecord, raw: Record<string, unknown>, tol
   const parsed = parseAnswers(parts, raw);
   if (!parsed.ok) return parsed;
   const g = gradeAnswers({ parts, key: v.key, answers: parsed.values, mistakes: variantMistakes(v, tol), rtol: tol.rtol, atol: tol.atol });
-  return { ok: true, values: parsed.values, parts: g.parts, score: g.score };
+  const results = g.parts.map((r) => ({ ...r, feedback: fillAnswer(r.feedback, r.mistake, parsed.values[r.name]) }));
+  return { ok: true, values: parsed.values, parts: results, score: g.score };
 }
 
 export function renderQuestion(v: StudentVariant): { html: string; parts: PartSpec[] } {
   const ex = requireExercise(v.slug);
-  const parts = ex.parts(v.params);
-  const context = ex.questionContext(v.data, v.params);
+  const own = exerciseParams(v.params);
+  const parts = variantParts(v);
+  const context = ex.questionContext(v.data, own);
   const svg = typeof context.plot === "string" ? context.plot : "";
   const html = renderQuestionHtml({
     slug: v.slug,
     title: ex.title,
-    context: { ...context, table: tableView(ex.table(v.data, v.params)), plot: { svg, caption: "" } },
+    context: { ...context, table: tableView(ex.table(v.data, own)), plot: { svg, caption: "" } },
     parts,
+    note: questionNote(v.slug, v.params),
   });
   return { html, parts };
 }
@@ -364,7 +384,7 @@ function csvCell(v: number | string): string {
 }
 
 export function dataAsCsv(v: StudentVariant): string {
-  const t = requireExercise(v.slug).table(v.data, v.params);
+  const t = requireExercise(v.slug).table(v.data, exerciseParams(v.params));
   return [t.columns, ...t.rows].map((row) => row.map(csvCell).join(",")).join("\n") + "\n";
 }
 
@@ -375,10 +395,10 @@ export function dataAsJson(v: StudentVariant): string {
 
 export function variantSummary(v: VariantRecord): string {
   const ex = requireExercise(v.slug);
-  return `${ex.title} (seed ${v.seed}): ${ex.summary(v.data, v.params)}`;
+  return `${ex.title} (seed ${v.seed}): ${ex.summary(v.data, exerciseParams(v.params))}`;
 }
 
 /** Problems making a variant's data unusable: non-finite numbers, NaN in the key, empty components. */
 export function variantProblems(v: VariantRecord): string[] {
-  return requireExercise(v.slug).validate(v.data, v.key as Key);
+  return [...requireExercise(v.slug).validate(v.data, lectureKey(v.slug, v.params, v.key as Key)), ...conversionProblems(v.slug, v.params, v.key as Key)];
 }

@@ -1,4 +1,4 @@
-import { ExerciseError, getExercise, resolveParams } from "../../exercises";
+import { ExerciseError, getExercise, ParametrisationError, resolveParams, withParametrisation } from "../../exercises";
 import { insertAssignment, type NewItem } from "../db/assignments";
 import type { Db } from "../db/client";
 import { HttpError } from "../http-error";
@@ -8,7 +8,7 @@ import type { AssignmentInput } from "./schemas";
 export class ItemError extends HttpError {
   constructor(
     readonly index: number,
-    readonly field: "exercise" | "params",
+    readonly field: "exercise" | "params" | "parametrisation",
     readonly reason: string,
     prefix: string,
   ) {
@@ -24,8 +24,9 @@ export function resolveItems(items: AssignmentInput["items"], prefix = "items"):
     }
     let params: Record<string, unknown>;
     try {
-      params = resolveParams(item.exercise, item.params ?? {});
+      params = resolveParams(item.exercise, withParametrisation(item.params, item.parametrisation));
     } catch (err) {
+      if (err instanceof ParametrisationError) throw new ItemError(i, "parametrisation", err.message.replace(/^parametrisation: /, ""), prefix);
       if (err instanceof ExerciseError) throw new ItemError(i, "params", err.message, prefix);
       throw err;
     }

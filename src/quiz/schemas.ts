@@ -4,6 +4,8 @@ import { z } from "zod";
 export const quizItemInput = z.strictObject({
   exercise: z.string({ error: "expected an exercise slug such as \"gaussian-mle\"" }).trim().min(1, { error: "exercise must not be empty" }).max(100),
   params: z.record(z.string(), z.unknown(), { error: "expected params: an object of parameter values such as {\"n\": 6}" }).optional(),
+  // Checked against the exercise's offers by the registry (exercises/parametrisation.ts).
+  parametrisation: z.record(z.string(), z.unknown(), { error: 'expected parametrisation: an object such as {"variance": "sd"}' }).optional(),
 });
 
 export const createQuizBody = z.strictObject({

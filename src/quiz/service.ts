@@ -4,7 +4,7 @@
  */
 import { countQuizAnswer } from "../ops/metrics";
 import type { Response } from "express";
-import { createVariant, ExerciseError, gradeVariant, listExercises } from "../../exercises";
+import { createVariant, ExerciseError, gradeVariant, listExercises, ParametrisationError, withParametrisation } from "../../exercises";
 import { joinCode as drawJoinCode } from "../auth/secrets";
 import type { Db } from "../db/client";
 import { selectOptionalCourseRole } from "../db/courses";
@@ -86,7 +86,7 @@ export async function requireParticipantQuiz(deps: QuizDeps, userId: number, qui
 
 export type CreateQuizInput = {
   title: string;
-  items: { exercise: string; params?: Record<string, unknown> }[];
+  items: { exercise: string; params?: Record<string, unknown>; parametrisation?: Record<string, unknown> }[];
   secondsPerQuestion: number;
   sharedData: boolean;
 };
@@ -100,11 +100,12 @@ export type CreateQuizInput = {
 export async function createQuiz(db: Db, courseId: number, input: CreateQuizInput): Promise<{ id: number }> {
   const items = input.items.map((item, i) => {
     try {
-      const params = resolveQuizParams(item.exercise, item.params);
+      const params = resolveQuizParams(item.exercise, withParametrisation(item.params, item.parametrisation));
       const sharedVariant = input.sharedData ? toNewVariant(createVariant(item.exercise, newSeed(), params)) : undefined;
       return { exercise: item.exercise, params, sharedVariant };
     } catch (err) {
       if (err instanceof ExerciseError) {
+        if (err instanceof ParametrisationError) throw new HttpError(400, `items.${i}.${err.message}`);
         const field = /^unknown exercise/.test(err.message) ? "exercise" : "params";
         throw new HttpError(400, `items.${i}.${field}: ${err.message}`);
       }
