@@ -328,3 +328,34 @@ export function conversionProblems(slug: string, params: Record<string, unknown>
     .filter((o) => key[o.part] === undefined || !finite(key[o.part]!))
     .map((o) => `the ${DEFS[o.quantity].alternativeNoun} is not defined for this data (${o.part})`);
 }
+
+/**
+ * The builders' select (assignment and quiz forms): "" is the lecture's; the other values are
+ * "quantity=choice" lists, read by parseParametrisationText and checked against the exercise.
+ */
+export const PARAMETRISATION_FORM_CHOICES: readonly { value: string; label: string }[] = [
+  { value: "", label: "As in the lecture (σ², Σ, γ)" },
+  { value: "variance=sd", label: "Standard deviation σ instead of the variance σ²" },
+  { value: "covariance=precision", label: "Precision matrix Λ = Σ⁻¹ instead of the covariance Σ" },
+  { value: "weights=log-weights", label: "Log-weights ln γ instead of the weights γ" },
+  { value: "variance=sd, weights=log-weights", label: "σ and ln γ instead of σ² and γ" },
+  { value: "variance=variance", label: "Variance σ², and name σ typed instead as a mistake" },
+];
+
+/** "variance=sd, weights=log-weights" -> {variance: "sd", weights: "log-weights"}; undefined when empty; a message when unreadable. */
+export function parseParametrisationText(text: string): { ok: true; value: Record<string, string> | undefined } | { ok: false; message: string } {
+  const value: Record<string, string> = {};
+  for (const pair of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z]+)=([a-z-]+)$/.exec(pair);
+    if (!m) return { ok: false, message: `expected choices like "variance=sd"; could not read "${pair.slice(0, 40)}"` };
+    value[m[1]!] = m[2]!;
+  }
+  return { ok: true, value: Object.keys(value).length > 0 ? value : undefined };
+}
+
+/** A stored choice as the select's value ("variance=sd"), "" for none. */
+export function parametrisationText(params: Record<string, unknown>): string {
+  return Object.entries(parametrisationOf(params))
+    .map(([q, c]) => `${q}=${c}`)
+    .join(", ");
+}

@@ -1,11 +1,12 @@
 import express, { Router, type Request, type Response } from "express";
-import { listExercises } from "../../../exercises";
+import { listExercises, parseParametrisationText } from "../../../exercises";
 import type { Config } from "../../config";
 import type { Db } from "../../db/client";
 import { selectOptionalCourse, selectOptionalCourseRole } from "../../db/courses";
 import { selectOptionalQuizByJoinCode, selectQuizParticipants, selectQuizzesForCourse } from "../../db/quizzes";
 import { toCsv } from "../../quiz/csv";
 import { quizDefaults } from "../../quiz/defaults";
+import { parametrisationOptions } from "../forms/assignment-form";
 import { answerBody, createQuizBody, joinBody } from "../../quiz/schemas";
 import {
   createQuiz,
@@ -70,10 +71,10 @@ export function parseParamsText(text: string, row: number): Record<string, unkno
   return out;
 }
 
-type FormValues = { title: string; secondsPerQuestion: string; data: string; rows: { exercise: string; params: string }[] };
+type FormValues = { title: string; secondsPerQuestion: string; data: string; rows: { exercise: string; params: string; parametrisation: string }[] };
 
 function emptyForm(): FormValues {
-  return { title: "", secondsPerQuestion: "60", data: "shared", rows: Array.from({ length: FORM_ROWS }, () => ({ exercise: "", params: "" })) };
+  return { title: "", secondsPerQuestion: "60", data: "shared", rows: Array.from({ length: FORM_ROWS }, () => ({ exercise: "", params: "", parametrisation: "" })) };
 }
 
 function readForm(body: Record<string, unknown>): FormValues {
@@ -82,8 +83,15 @@ function readForm(body: Record<string, unknown>): FormValues {
     title: s(body.title),
     secondsPerQuestion: s(body.secondsPerQuestion),
     data: s(body.data) === "personal" ? "personal" : "shared",
-    rows: Array.from({ length: FORM_ROWS }, (_, i) => ({ exercise: s(body[`exercise${i + 1}`]), params: s(body[`params${i + 1}`]) })),
+    rows: Array.from({ length: FORM_ROWS }, (_, i) => ({ exercise: s(body[`exercise${i + 1}`]), params: s(body[`params${i + 1}`]), parametrisation: s(body[`parametrisation${i + 1}`]) })),
   };
+}
+
+/** A row's "asks for" select as the API's item field (checked against the exercise when the quiz is created). */
+function parametrisationOfRow(text: string, row: number): Record<string, string> | undefined {
+  const r = parseParametrisationText(text);
+  if (!r.ok) throw new HttpError(400, `question ${row} asks for: ${r.message}`);
+  return r.value;
 }
 
 /** The form's values as the API body; errors name the form field. */
@@ -91,7 +99,7 @@ function formToBody(form: FormValues) {
   const items = form.rows
     .map((r, i) => ({ row: i + 1, ...r }))
     .filter((r) => r.exercise !== "")
-    .map((r) => ({ exercise: r.exercise, params: parseParamsText(r.params, r.row) }));
+    .map((r) => ({ exercise: r.exercise, params: parseParamsText(r.params, r.row), parametrisation: parametrisationOfRow(r.parametrisation, r.row) }));
   if (items.length === 0) throw new HttpError(400, "choose at least one exercise");
   const seconds = Number(form.secondsPerQuestion);
   const candidate = {
@@ -152,7 +160,7 @@ export function quizPages(db: Db, config: Config): Router {
       form: {
         ...form,
         shared: form.data !== "personal",
-        rows: form.rows.map((r, i) => ({ ...r, n: i + 1, groups: groupedCatalogue(r.exercise) })),
+        rows: form.rows.map((r, i) => ({ ...r, n: i + 1, groups: groupedCatalogue(r.exercise), parametrisationOptions: parametrisationOptions(r.parametrisation) })),
       },
       catalogue: catalogue(),
       error,
