@@ -20,7 +20,7 @@ import { mStepExercise } from "./m-step";
 import { mixtureLogLikelihoodExercise } from "./mixture-log-likelihood";
 import { mleSampleSizeExercise } from "./mle-sample-size";
 import { sphericalGaussianMleExercise } from "./spherical-gaussian-mle";
-import { checkParametrisation, conversionProblems, convertMistakes, convertParts, convertSolution, exerciseParams, fillAnswer, lectureKey, questionNote } from "./parametrisation";
+import { asksFlags, checkParametrisation, conversionProblems, convertMistakes, convertParts, convertSolution, exerciseParams, fillAnswer, lectureKey, questionNote } from "./parametrisation";
 import { renderQuestionHtml, renderSolutionHtml, tableView } from "./templates";
 
 export { parametrisationOffers, withParametrisation, PARAMETRISATION_MISTAKES, PARAMETRISATION_FORM_CHOICES, parseParametrisationText, parametrisationText } from "./parametrisation";
@@ -362,7 +362,7 @@ export function renderQuestion(v: StudentVariant): { html: string; parts: PartSp
   const ex = requireExercise(v.slug);
   const own = exerciseParams(v.params);
   const parts = variantParts(v);
-  const context = ex.questionContext(v.data, own);
+  const context: Record<string, unknown> = { asks: asksFlags(v.slug, v.params), ...ex.questionContext(v.data, own) };
   const svg = typeof context.plot === "string" ? context.plot : "";
   const html = renderQuestionHtml({
     slug: v.slug,

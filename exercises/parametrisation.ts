@@ -359,3 +359,9 @@ export function parametrisationText(params: Record<string, unknown>): string {
     .map(([q, c]) => `${q}=${c}`)
     .join(", ");
 }
+
+/** Flags for question templates: which alternative the item asks for (`{{#if asks.sd}}σ̂{{else}}σ̂²{{/if}}`). */
+export function asksFlags(slug: string, params: Record<string, unknown>): { sd: boolean; precision: boolean; logWeights: boolean } {
+  const asked = new Set(alternativesAsked(slug, params).map((o) => o.quantity));
+  return { sd: asked.has("variance"), precision: asked.has("covariance"), logWeights: asked.has("weights") };
+}

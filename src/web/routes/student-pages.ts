@@ -7,7 +7,7 @@ import { selectOptionalSubmissionOfVariant, selectRecentSubmissionsForVariant } 
 import { hasInstructorChosenPassword } from "../../auth/change-password";
 import { selectRegradesForStudent } from "../../db/item-submissions";
 import { selectVariantFor } from "../../homework/variant-access";
-import { DEFAULT_ATOL, DEFAULT_RTOL, formatShape, toleranceSentence } from "../../grading";
+import { DEFAULT_ATOL, DEFAULT_RTOL, formatShape, partTolerance, toleranceSentence, type PartSpec } from "../../grading";
 import { answerText } from "../forms/answer-text";
 import { assignmentForUser, questionFor, type ItemState } from "../../homework/assignment-view";
 import { studentDashboard } from "../../homework/dashboard";
@@ -79,6 +79,8 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
       error: page.errors?.[p.name],
       autofocus: p.name === firstBad,
       result: resultParts.get(p.name),
+      // A part graded with its own tolerance (σ asked instead of σ², a sample-size bound) says so.
+      toleranceText: partToleranceText(p, state.item),
     })),
     toleranceText: toleranceSentence(state.item.rtol ?? DEFAULT_RTOL, state.item.atol ?? DEFAULT_ATOL),
     focusNotice: !firstBad && (page.result !== undefined || page.error !== undefined),
@@ -93,6 +95,13 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
     regrades: (await studentRegrades(db, view.assignment.id, currentUser(req).id, view.assignment.items)).filter((r) => r.itemId === state.item.id).map((r) => ({ ...r, number: undefined })),
     bestPercent: state.score,
   });
+}
+
+/** A part's tolerance in words when it differs from the item's (the sentence above the answers). */
+function partToleranceText(part: PartSpec, item: { rtol: number | null; atol: number | null }): string | undefined {
+  const t = partTolerance(part, { rtol: item.rtol ?? undefined, atol: item.atol ?? undefined });
+  const own = toleranceSentence(t.rtol, t.atol);
+  return own === toleranceSentence(item.rtol ?? DEFAULT_RTOL, item.atol ?? DEFAULT_ATOL) ? undefined : own;
 }
 
 async function loadItem(db: Db, req: Request) {
