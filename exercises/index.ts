@@ -20,7 +20,7 @@ import { mStepExercise } from "./m-step";
 import { mixtureLogLikelihoodExercise } from "./mixture-log-likelihood";
 import { mleSampleSizeExercise } from "./mle-sample-size";
 import { sphericalGaussianMleExercise } from "./spherical-gaussian-mle";
-import { asksFlags, checkParametrisation, conversionProblems, convertMistakes, convertParts, convertSolution, exerciseParams, fillAnswer, lectureKey, questionNote } from "./parametrisation";
+import { asksFlags, plotCaption, checkParametrisation, conversionProblems, convertMistakes, convertParts, convertSolution, exerciseParams, fillAnswer, lectureKey, questionNote } from "./parametrisation";
 import { renderQuestionHtml, renderSolutionHtml, tableView } from "./templates";
 
 export { parametrisationOffers, withParametrisation, PARAMETRISATION_MISTAKES, PARAMETRISATION_FORM_CHOICES, parseParametrisationText, parametrisationText } from "./parametrisation";
@@ -367,7 +367,7 @@ export function renderQuestion(v: StudentVariant): { html: string; parts: PartSp
   const html = renderQuestionHtml({
     slug: v.slug,
     title: ex.title,
-    context: { ...context, table: tableView(ex.table(v.data, own)), plot: { svg, caption: "" } },
+    context: { ...context, table: tableView(ex.table(v.data, own)), plot: { svg, caption: plotCaption(v.slug, v.params) } },
     parts,
     note: questionNote(v.slug, v.params),
   });

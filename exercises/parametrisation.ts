@@ -365,3 +365,12 @@ export function asksFlags(slug: string, params: Record<string, unknown>): { sd: 
   const asked = new Set(alternativesAsked(slug, params).map((o) => o.quantity));
   return { sd: asked.has("variance"), precision: asked.has("covariance"), logWeights: asked.has("weights") };
 }
+
+/** The plot's caption when the item asks for an alternative with units (σ, Λ): how it reads against the axes. */
+export function plotCaption(slug: string, params: Record<string, unknown>): string {
+  const asked = new Set(alternativesAsked(slug, params).map((o) => o.quantity));
+  const lines: string[] = [];
+  if (asked.has("variance")) lines.push("The standard deviation σ asked for is measured in the units of the axes (a spread you can read off the plot); the variance σ² is in squared units.");
+  if (asked.has("covariance")) lines.push("The precision matrix Λ = Σ⁻¹ asked for is in inverse squared units of the axes; the covariance Σ is in squared units.");
+  return lines.join(" ");
+}

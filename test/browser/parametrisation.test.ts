@@ -72,5 +72,6 @@ describe.each(["desktop", "phone"] as const)("on a %s", (size) => {
     expect(await page.textContent("#fb-mean")).toContain("Correct.");
     expect(await noSidewaysOverflow(page)).toBe(true);
     await shot(page, `sigma-item-diagnosed-${size}`);
+    if (SHOTS) await page.locator(".exercise-question").screenshot({ path: `${SHOTS}/sigma-question-${size}.png` });
   });
 });

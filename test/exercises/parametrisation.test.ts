@@ -16,6 +16,7 @@ describe("an item asking for the standard deviation (issue 12, point 5)", () => 
     const q = renderQuestion(v);
     expect(q.parts.find((p) => p.name === "variance")!.label).toBe("MLE of the standard deviation σ");
     expect(q.html).toContain("This item asks for the standard deviation σ, not the variance σ².");
+    expect(q.html).toMatch(/<figcaption>The standard deviation σ asked for is measured in the units of the axes/);
     const solution = renderSolution(v);
     expect(solution).toContain("Convert to the standard deviation");
     expect(solution).toContain("MLE of the standard deviation σ");
