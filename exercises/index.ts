@@ -23,7 +23,7 @@ import { sphericalGaussianMleExercise } from "./spherical-gaussian-mle";
 import { asksFlags, plotCaption, checkParametrisation, conversionProblems, convertMistakes, convertParts, convertSolution, exerciseParams, fillAnswer, lectureKey, questionNote } from "./parametrisation";
 import { renderQuestionHtml, renderSolutionHtml, tableView } from "./templates";
 
-export { parametrisationOffers, withParametrisation, PARAMETRISATION_MISTAKES, PARAMETRISATION_FORM_CHOICES, parseParametrisationText, parametrisationText } from "./parametrisation";
+export { parametrisationOffers, withParametrisation, PARAMETRISATION_MISTAKES, PARAMETRISATION_FORM_CHOICES, parseParametrisationText, parametrisationText, formChoicesFor } from "./parametrisation";
 export type { Exercise, ParamSpec, WorkedSolution, SolutionStep, Key, DataTable } from "./contract";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

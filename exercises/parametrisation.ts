@@ -374,3 +374,11 @@ export function plotCaption(slug: string, params: Record<string, unknown>): stri
   if (asked.has("covariance")) lines.push("The precision matrix Λ = Σ⁻¹ asked for is in inverse squared units of the axes; the covariance Σ is in squared units.");
   return lines.join(" ");
 }
+
+/** The select's choices an exercise can take ("" included), e.g. for its catalogue preview. */
+export function formChoicesFor(slug: string): { value: string; label: string }[] {
+  return PARAMETRISATION_FORM_CHOICES.filter((c) => {
+    const r = parseParametrisationText(c.value);
+    return r.ok && checkParametrisation(slug, r.value ?? {}).ok;
+  });
+}

@@ -170,3 +170,19 @@ describe("the builders' forms (plain form POST)", () => {
     expect((await selectOptionalQuiz(t.db, id))!.items[0]!.params).toMatchObject({ parametrisation: { covariance: "precision" } });
   });
 });
+
+describe("the catalogue preview", () => {
+  test("offers the exercise's own choices and previews a σ variant; other exercises show no select", async () => {
+    const instructor = await signInAgent(t.app, "instructor@example.edu", PASSWORD);
+    const page = await instructor.get("/catalogue/em-iteration?seed=5&asks=variance%3Dsd%2C%20weights%3Dlog-weights").expect(200);
+    expect(page.text).toContain('<select id="asks" name="asks">');
+    expect(page.text).toContain('<option value="variance&#x3D;sd, weights&#x3D;log-weights" selected>');
+    expect(page.text).not.toContain("precision");
+    expect(page.text).toContain("New spherical standard deviations σ₁…σₖ");
+    expect(page.text).toContain("Convert to log-weights");
+    const plain = await instructor.get("/catalogue/bernoulli-mle?seed=5").expect(200);
+    expect(plain.text).not.toContain('id="asks"');
+    const bad = await instructor.get("/catalogue/bernoulli-mle?seed=5&asks=variance%3Dsd").expect(400);
+    expect(bad.text).toContain("parametrisation: &quot;variance&quot; cannot be chosen");
+  });
+});
