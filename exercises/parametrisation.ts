@@ -141,29 +141,35 @@ function describeOffers(slug: string): string {
   return `${slug} offers ${offers.map((o) => `${o.quantity}: "${o.choices[0]}" (the lecture's) or "${o.choices[1]}"`).join("; ")}`;
 }
 
-/** The API's item field: an object naming quantities and the parametrisation each is asked in. */
-export const parametrisationInput = z.record(z.string().max(40), z.string().max(40), {
-  error: 'expected an object naming what to ask for, such as {"variance": "sd"}',
-});
+/**
+ * The zod schema of an exercise's choices: a strict object of its quantities, each one of two
+ * names. Messages name the quantity and what the exercise offers.
+ */
+function choiceSchema(slug: string): z.ZodType<Parametrisation> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const o of OFFERS[slug] ?? []) {
+    const def = DEFS[o.quantity];
+    const expected = `${o.quantity} must be "${def.lecture}" (the lecture's) or "${def.alternative}"`;
+    shape[o.quantity] = z.enum([def.lecture, def.alternative], { error: (issue) => `${expected}, got ${JSON.stringify(issue.input)?.slice(0, 40) ?? "nothing"}` }).optional();
+  }
+  return z.strictObject(shape, { error: 'expected an object naming what to ask for, such as {"variance": "sd"}' }) as unknown as z.ZodType<Parametrisation>;
+}
 
 /**
  * Validates a raw choice for an exercise. Returns the problem in words (naming the quantity and
  * what the exercise offers) or the choice.
  */
 export function checkParametrisation(slug: string, raw: unknown): { ok: true; value: Parametrisation } | { ok: false; message: string } {
-  const parsed = parametrisationInput.safeParse(raw);
-  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]!.message };
-  const offers = OFFERS[slug] ?? [];
-  const value: Parametrisation = {};
-  for (const [quantity, choice] of Object.entries(parsed.data)) {
-    const offer = offers.find((o) => o.quantity === quantity);
-    if (!offer) return { ok: false, message: `"${quantity}" cannot be chosen: ${describeOffers(slug)}` };
-    const def = DEFS[offer.quantity];
-    if (choice !== def.lecture && choice !== def.alternative) {
-      return { ok: false, message: `${quantity} must be "${def.lecture}" (the lecture's) or "${def.alternative}", got "${choice.slice(0, 40)}"` };
-    }
-    value[offer.quantity] = choice;
+  // Every own key, "__proto__" from JSON included, must be a quantity the exercise offers.
+  if (raw !== null && typeof raw === "object" && !Array.isArray(raw)) {
+    const offered = new Set((OFFERS[slug] ?? []).map((o) => o.quantity as string));
+    const unknown = Object.keys(raw).find((k) => !offered.has(k));
+    if (unknown !== undefined) return { ok: false, message: `"${unknown.slice(0, 40)}" cannot be chosen: ${describeOffers(slug)}` };
   }
+  const parsed = choiceSchema(slug).safeParse(raw);
+  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]!.message };
+  const value: Parametrisation = {};
+  for (const [q, c] of Object.entries(parsed.data)) if (c !== undefined) value[q as Quantity] = c;
   return { ok: true, value };
 }
 

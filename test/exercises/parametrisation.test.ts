@@ -106,6 +106,10 @@ describe("choices an exercise does not offer are refused, naming the field", () 
     ["gaussian-mle", { variance: "std" }, /^parametrisation: variance must be "variance" \(the lecture's\) or "sd", got "std"$/],
     ["gaussian-mle", { covariance: "precision" }, /^parametrisation: "covariance" cannot be chosen: gaussian-mle offers variance: "variance" \(the lecture's\) or "sd"$/],
     ["gaussian-mle", "sd", /^parametrisation: expected an object/],
+    ["gaussian-mle", [], /^parametrisation: expected an object/],
+    ["gaussian-mle", { variance: 5 }, /^parametrisation: variance must be "variance" \(the lecture's\) or "sd", got 5$/],
+    ["gaussian-mle", JSON.parse('{"__proto__": "sd"}'), /^parametrisation: "__proto__" cannot be chosen/],
+    ["gmm-known-labels", { weights: "log-weights", variance: "sd", covariance: "precision" }, /^parametrisation: "covariance" cannot be chosen: gmm-known-labels offers weights: "weights" \(the lecture's\) or "log-weights"; variance: "variance" \(the lecture's\) or "sd"$/],
   ])("%s %j", (slug, parametrisation, message) => {
     expect(() => resolveParams(slug, { parametrisation })).toThrow(ExerciseError);
     expect(() => resolveParams(slug, { parametrisation })).toThrow(message);
