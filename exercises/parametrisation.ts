@@ -341,11 +341,11 @@ export function conversionProblems(slug: string, params: Record<string, unknown>
  */
 export const PARAMETRISATION_FORM_CHOICES: readonly { value: string; label: string }[] = [
   { value: "", label: "As in the lecture (σ², Σ, γ)" },
-  { value: "variance=sd", label: "Standard deviation σ instead of the variance σ²" },
-  { value: "covariance=precision", label: "Precision matrix Λ = Σ⁻¹ instead of the covariance Σ" },
-  { value: "weights=log-weights", label: "Log-weights ln γ instead of the weights γ" },
-  { value: "variance=sd, weights=log-weights", label: "σ and ln γ instead of σ² and γ" },
-  { value: "variance=variance", label: "Variance σ², and name σ typed instead as a mistake" },
+  { value: "variance=sd", label: "Standard deviation σ (not σ²)" },
+  { value: "covariance=precision", label: "Precision Λ = Σ⁻¹ (not Σ)" },
+  { value: "weights=log-weights", label: "Log-weights ln γ (not γ)" },
+  { value: "variance=sd, weights=log-weights", label: "σ and ln γ (not σ², γ)" },
+  { value: "variance=variance", label: "Variance σ², naming σ as a mistake" },
 ];
 
 /** "variance=sd, weights=log-weights" -> {variance: "sd", weights: "log-weights"}; undefined when empty; a message when unreadable. */

@@ -75,3 +75,19 @@ describe.each(["desktop", "phone"] as const)("on a %s", (size) => {
     if (SHOTS) await page.locator(".exercise-question").screenshot({ path: `${SHOTS}/sigma-question-${size}.png` });
   });
 });
+
+test.each(["desktop", "phone"] as const)("the quiz builder's select makes a σ question (%s)", async (size) => {
+  const page = await open(size, "instructor@example.edu");
+  await page.goto(`${live.server.url}/courses/${courseId}/quizzes`);
+  await page.fill("input[name=title]", `σ quiz (${size})`);
+  await page.selectOption("#exercise1", "spherical-gaussian-mle");
+  await page.selectOption("#parametrisation1", "variance=sd");
+  expect(await noSidewaysOverflow(page)).toBe(true);
+  await page.locator("#exercise1").scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -120));
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/quiz-builder-select-${size}.png` });
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Create quiz')")]);
+  const id = Number(/\/quizzes\/(\d+)\/present/.exec(page.url())![1]);
+  const item = await live.server.db.quizItem.findFirstOrThrow({ where: { quizId: id } });
+  expect(JSON.parse(item.params)).toMatchObject({ parametrisation: { variance: "sd" } });
+});

@@ -128,7 +128,7 @@ describe("the builders' forms (plain form POST)", () => {
     const instructor = await signInAgent(t.app, "instructor@example.edu", PASSWORD);
     const form = await instructor.get(`/courses/${courseId}/assignments/new`).expect(200);
     expect(form.text).toContain('<select id="item0_parametrisation" name="item0_parametrisation"');
-    expect(form.text).toContain('<option value="variance&#x3D;sd" >Standard deviation σ instead of the variance σ²</option>');
+    expect(form.text).toContain('<option value="variance&#x3D;sd" >Standard deviation σ (not σ²)</option>');
     const csrf = csrfFrom(form.text);
     const before = await t.db.assignment.count();
     const bad = await instructor
