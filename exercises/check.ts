@@ -5,7 +5,9 @@
  * JSON round trip and 10-digit text formatting, every known mistake recognised by id and losing its
  * part, no known mistake and no value given in the question (a parameter, a true value the data
  * were drawn from, a starting point) within tolerance of the key, a perturbation beyond tolerance
- * losing the part, and a question page without NaN, "undefined" or any key value. One
+ * losing the part, and a question page without NaN, "undefined" or any key value. An exercise
+ * offering parametrisations (variance or standard deviation, ...) is checked again on the seed with
+ * one of them asked (in turn: each alternative alone, all together, the lecture's explicitly). One
  * exercise-seed pair passes when all of these hold.
  */
 import { isDeepStrictEqual } from "node:util";
@@ -27,6 +29,7 @@ import {
   generateData,
   getExercise,
   givenValuesMatchingKey,
+  parametrisationOffers,
   gradeVariant,
   mistakesMatchingKey,
   renderQuestion,
@@ -46,6 +49,16 @@ export function checkParamsFor(slug: string, seed: number): Record<string, unkno
   const examples = getExercise(slug)?.examples ?? [];
   const all = [{}, ...examples];
   return all[seed % all.length];
+}
+
+/** The parametrisation choices the check cycles through for an exercise ([] when it offers none). */
+export function checkParametrisations(slug: string): Record<string, string>[] {
+  const offers = parametrisationOffers(slug);
+  if (offers.length === 0) return [];
+  const alone = offers.map((o) => ({ [o.quantity]: o.choices[1] }));
+  const together = Object.fromEntries(offers.map((o) => [o.quantity, o.choices[1]]));
+  const lecture = Object.fromEntries(offers.map((o) => [o.quantity, o.choices[0]]));
+  return [...alone, ...(offers.length > 1 ? [together] : []), lecture];
 }
 
 /** A value as text with 10 significant digits, the way a student might paste it. */
@@ -206,6 +219,12 @@ export function runChecks(opts: { seeds: number; slugs?: string[]; onFailure?: (
   for (const slug of opts.slugs ?? exerciseSlugs()) {
     for (let seed = 1; seed <= opts.seeds; seed++) {
       const problems = checkVariant(slug, seed);
+      const choices = checkParametrisations(slug);
+      if (choices.length > 0) {
+        const parametrisation = choices[seed % choices.length]!;
+        const label = JSON.stringify(parametrisation);
+        problems.push(...checkVariant(slug, seed, { ...checkParamsFor(slug, seed), parametrisation }).map((m) => `with parametrisation ${label}: ${m}`));
+      }
       if (problems.length === 0) summary.passed++;
       else {
         summary.failed++;

@@ -20,12 +20,14 @@ import { mStepExercise } from "./m-step";
 import { mixtureLogLikelihoodExercise } from "./mixture-log-likelihood";
 import { mleSampleSizeExercise } from "./mle-sample-size";
 import { sphericalGaussianMleExercise } from "./spherical-gaussian-mle";
+import { asksFlags, plotCaption, checkParametrisation, conversionProblems, convertMistakes, convertParts, convertSolution, exerciseParams, fillAnswer, lectureKey, questionNote, withParametrisation } from "./parametrisation";
 import { renderQuestionHtml, renderSolutionHtml, tableView } from "./templates";
 import { GivenDataError, readGivenData } from "./given-data";
 
 export { GivenDataError, givenDataSlugs } from "./given-data";
 export { GivenCsvError, csvLayout, readGivenCsv } from "./given-data-csv";
 
+export { parametrisationOffers, parametrisationOf, withParametrisation, PARAMETRISATION_MISTAKES, PARAMETRISATION_FORM_CHOICES, parseParametrisationText, parametrisationText, formChoicesFor } from "./parametrisation";
 export type { Exercise, ParamSpec, WorkedSolution, SolutionStep, Key, DataTable } from "./contract";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -53,6 +55,11 @@ export const CORE_SLUGS = ["bernoulli-mle", "gaussian-mle", "spherical-gaussian-
 /** Bad slug, parameters or seed: the message names the field and what was expected. */
 export class ExerciseError extends Error {
   override name = "ExerciseError";
+}
+
+/** The item's parametrisation choice is one the exercise does not offer (a 400 naming "parametrisation"). */
+export class ParametrisationError extends ExerciseError {
+  override name = "ParametrisationError";
 }
 
 export type ExerciseInfo = {
@@ -105,7 +112,9 @@ function requireExercise(slug: string): AnyExercise {
 /** Validates parameters and applies defaults. @throws ExerciseError naming the parameter. */
 export function resolveParams(slug: string, params: unknown): Record<string, unknown> {
   const ex = requireExercise(slug);
-  const r = ex.schema.safeParse(params ?? {});
+  // The parametrisation asked for (parametrisation.ts) rides along in the params; the exercise never sees it.
+  const choice = params !== null && typeof params === "object" && !Array.isArray(params) && "parametrisation" in params ? (params as Record<string, unknown>).parametrisation : undefined;
+  const r = ex.schema.safeParse(choice === undefined ? (params ?? {}) : exerciseParams(params as Record<string, unknown>));
   if (!r.success) {
     const issue = r.error.issues[0];
     if (issue.code === "unrecognized_keys") {
@@ -116,7 +125,10 @@ export function resolveParams(slug: string, params: unknown): Record<string, unk
   }
   const problem = ex.checkParams?.(r.data);
   if (problem) throw new ExerciseError(problem);
-  return r.data;
+  if (choice === undefined) return r.data;
+  const c = checkParametrisation(slug, choice);
+  if (!c.ok) throw new ParametrisationError(`parametrisation: ${c.message}`);
+  return Object.keys(c.value).length > 0 ? { ...r.data, parametrisation: c.value } : r.data;
 }
 
 export function listExercises(): ExerciseInfo[] {
@@ -154,8 +166,9 @@ export function createVariant(slug: string, seed: number, params?: unknown): Var
   // kept (the self-check reports it).
   let best: { v: VariantRecord; ambiguities: number } | undefined;
   for (let attempt = 0; attempt < SEPARATING_ATTEMPTS; attempt++) {
-    const data = ex.generate(rng, p);
-    const { key, solution } = ex.solve(data, p);
+    const data = ex.generate(rng, exerciseParams(p));
+    const lecture = ex.solve(data, exerciseParams(p));
+    const { key, solution } = convertSolution(slug, p, lecture.key, lecture.solution);
     // A JSON round trip: what is stored is exactly what is graded later.
     const v = JSON.parse(JSON.stringify({ slug, seed: s, params: p, data, key, solution, solverVersion: SOLVER_VERSION })) as VariantRecord;
     const n = ambiguities(v);
@@ -175,12 +188,21 @@ export const GIVEN_DATA_SEED = 0;
  * from the key is still taken: `warnings` says which, in words, for the instructor.
  * @throws GivenDataError
  */
-export function createVariantFromData(slug: string, rawData: unknown, tol: { rtol?: number; atol?: number } = {}): { variant: VariantRecord; warnings: string[] } {
+export function createVariantFromData(slug: string, rawData: unknown, tol: { rtol?: number; atol?: number } = {}, parametrisation?: unknown): { variant: VariantRecord; warnings: string[] } {
   const ex = requireExercise(slug);
-  const { data, params } = readGivenData(slug, rawData);
+  const given = readGivenData(slug, rawData);
+  const data = given.data;
+  // The parametrisation asked for rides along in the params, as for generated data (ParametrisationError if refused).
+  let params = given.params;
+  if (parametrisation !== undefined) {
+    const c = checkParametrisation(slug, parametrisation);
+    if (!c.ok) throw new ParametrisationError(`parametrisation: ${c.message}`);
+    if (Object.keys(c.value).length > 0) params = withParametrisation(params, c.value);
+  }
   let solved: { key: Key; solution: WorkedSolution };
   try {
-    solved = ex.solve(data, params);
+    const lecture = ex.solve(data, exerciseParams(params));
+    solved = convertSolution(slug, params, lecture.key, lecture.solution);
   } catch (err) {
     throw new GivenDataError([], `the solver cannot use this data (${(err as Error).message})`);
   }
@@ -188,7 +210,7 @@ export function createVariantFromData(slug: string, rawData: unknown, tol: { rto
   if (!isFiniteValue(Object.values(v.key).flat(2) as number[])) throw new GivenDataError([], "the estimates on this data are not finite numbers (values too large or too close together)");
   const problems = variantProblems(v);
   if (problems.length > 0) throw new GivenDataError([], problems.join("; "));
-  const messages = new Map(ex.mistakes(v.data, v.params, v.key).map((m) => [m.id, m.message]));
+  const messages = new Map(exerciseMistakes(v).map((m) => [m.id, m.message]));
   const labels = new Map(variantParts(v).map((p) => [p.name, p.label]));
   const warnings = [
     ...mistakesMatchingKey(v, tol).map(
@@ -211,7 +233,7 @@ export function toStudentVariant(v: VariantRecord): StudentVariant {
 }
 
 export function variantParts(v: StudentVariant): PartSpec[] {
-  return requireExercise(v.slug).parts(v.params);
+  return convertParts(v.slug, v.params, requireExercise(v.slug).parts(exerciseParams(v.params)));
 }
 
 /**
@@ -230,6 +252,12 @@ export function variantMistakes(v: VariantRecord, tol: { rtol?: number; atol?: n
   return result;
 }
 
+/** The exercise's known mistakes in the item's parametrisation, with the parametrisation mistakes. */
+function exerciseMistakes(v: VariantRecord): Mistake[] {
+  const ex = requireExercise(v.slug);
+  return convertMistakes(v.slug, v.params, ex.mistakes(v.data, exerciseParams(v.params), lectureKey(v.slug, v.params, v.key)), v.key);
+}
+
 const mistakeCache = new WeakMap<VariantRecord, Map<string, Mistake[]>>();
 
 /** True when the grader would take `a` for the key `b` (within the part's tolerance). */
@@ -245,10 +273,9 @@ function nearFor(part: PartSpec | undefined, tol: { rtol?: number; atol?: number
 }
 
 function computeMistakes(v: VariantRecord, tol: { rtol?: number; atol?: number }): Mistake[] {
-  const ex = requireExercise(v.slug);
   const parts = variantParts(v);
   const out: Mistake[] = [];
-  for (const m of ex.mistakes(v.data, v.params, v.key)) {
+  for (const m of exerciseMistakes(v)) {
     const answers: Partial<Record<string, Value>> = {};
     for (const [part, value] of Object.entries(m.answers)) {
       const key = v.key[part];
@@ -269,10 +296,9 @@ function computeMistakes(v: VariantRecord, tol: { rtol?: number; atol?: number }
  * not listed. [] when the data separate every mistake.
  */
 export function mistakesMatchingKey(v: VariantRecord, tol: { rtol?: number; atol?: number } = {}, compare = gradedAs): { id: string; part: string }[] {
-  const ex = requireExercise(v.slug);
   const parts = variantParts(v);
   const out: { id: string; part: string }[] = [];
-  for (const m of ex.mistakes(v.data, v.params, v.key)) {
+  for (const m of exerciseMistakes(v)) {
     for (const [part, value] of Object.entries(m.answers)) {
       const key = v.key[part];
       if (value !== undefined && key !== undefined && compare(parts.find((p) => p.name === part), tol)(value, key)) out.push({ id: m.id, part });
@@ -333,7 +359,7 @@ function ambiguities(v: VariantRecord): number {
 function unnamedMistakes(v: VariantRecord): number {
   const named = variantMistakes(v);
   let n = 0;
-  for (const m of requireExercise(v.slug).mistakes(v.data, v.params, v.key)) {
+  for (const m of exerciseMistakes(v)) {
     for (const [part, value] of Object.entries(m.answers)) {
       if (value === undefined || !isFiniteValue(value) || JSON.stringify(value) === JSON.stringify(v.key[part])) continue;
       if (!named.some((k) => k.id === m.id && k.answers[part] !== undefined)) n++;
@@ -375,19 +401,22 @@ export function gradeVariant(v: VariantRecord, raw: Record<string, unknown>, tol
   const parsed = parseAnswers(parts, raw);
   if (!parsed.ok) return parsed;
   const g = gradeAnswers({ parts, key: v.key, answers: parsed.values, mistakes: variantMistakes(v, tol), rtol: tol.rtol, atol: tol.atol });
-  return { ok: true, values: parsed.values, parts: g.parts, score: g.score };
+  const results = g.parts.map((r) => ({ ...r, feedback: fillAnswer(r.feedback, r.mistake, parsed.values[r.name]) }));
+  return { ok: true, values: parsed.values, parts: results, score: g.score };
 }
 
 export function renderQuestion(v: StudentVariant): { html: string; parts: PartSpec[] } {
   const ex = requireExercise(v.slug);
-  const parts = ex.parts(v.params);
-  const context = ex.questionContext(v.data, v.params);
+  const own = exerciseParams(v.params);
+  const parts = variantParts(v);
+  const context: Record<string, unknown> = { asks: asksFlags(v.slug, v.params), ...ex.questionContext(v.data, own) };
   const svg = typeof context.plot === "string" ? context.plot : "";
   const html = renderQuestionHtml({
     slug: v.slug,
     title: ex.title,
-    context: { ...context, table: tableView(ex.table(v.data, v.params)), plot: { svg, caption: "" } },
+    context: { ...context, table: tableView(ex.table(v.data, own)), plot: { svg, caption: plotCaption(v.slug, v.params) } },
     parts,
+    note: questionNote(v.slug, v.params),
   });
   return { html, parts };
 }
@@ -402,7 +431,7 @@ function csvCell(v: number | string): string {
 }
 
 export function dataAsCsv(v: StudentVariant): string {
-  const t = requireExercise(v.slug).table(v.data, v.params);
+  const t = requireExercise(v.slug).table(v.data, exerciseParams(v.params));
   return [t.columns, ...t.rows].map((row) => row.map(csvCell).join(",")).join("\n") + "\n";
 }
 
@@ -413,10 +442,10 @@ export function dataAsJson(v: StudentVariant): string {
 
 export function variantSummary(v: VariantRecord): string {
   const ex = requireExercise(v.slug);
-  return `${ex.title} (seed ${v.seed}): ${ex.summary(v.data, v.params)}`;
+  return `${ex.title} (seed ${v.seed}): ${ex.summary(v.data, exerciseParams(v.params))}`;
 }
 
 /** Problems making a variant's data unusable: non-finite numbers, NaN in the key, empty components. */
 export function variantProblems(v: VariantRecord): string[] {
-  return requireExercise(v.slug).validate(v.data, v.key as Key);
+  return [...requireExercise(v.slug).validate(v.data, lectureKey(v.slug, v.params, v.key as Key)), ...conversionProblems(v.slug, v.params, v.key as Key)];
 }

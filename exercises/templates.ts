@@ -90,12 +90,15 @@ export function renderQuestionHtml(opts: {
   title: string;
   context: Record<string, unknown>;
   parts: PartSpec[];
+  /** A sentence saying which parametrisation the item asks for (parametrisation.ts), if not the lecture's. */
+  note?: string;
 }): string {
   const body = template(`${opts.slug}/question.hbs`)(opts.context);
   return template("partials/question.hbs")({
     slug: opts.slug,
     title: opts.title,
     body,
+    note: opts.note ?? "",
     parts: opts.parts.map((p) => ({ label: p.label, shape: formatShape(p.shape) })),
   });
 }

@@ -2,7 +2,7 @@
  * `likely exercises list|show|check`: the exercise catalogue from the command line.
  *
  *   likely exercises list [--json]
- *   likely exercises show SLUG [--seed S] [--param name=value ...] [--json]
+ *   likely exercises show SLUG [--seed S] [--param name=value ...] [--asks quantity=choice ...] [--json]
  *   likely exercises check [--seeds N] [--only SLUG]
  *
  * `check` counts exercise-seed pairs: a pair passes when every check on that variant holds.
@@ -11,7 +11,7 @@ import type { Command } from "./command";
 import { integerFlag, parseArgs } from "./args";
 import { UsageError } from "./usage-error";
 
-const USAGE = "exercises list [--json] | show SLUG [--seed S] [--param name=value ...] [--json] | check [--seeds N] [--only SLUG] [--fuzz N]";
+const USAGE = "exercises list [--json] | show SLUG [--seed S] [--param name=value ...] [--asks quantity=choice ...] [--json] | check [--seeds N] [--only SLUG] [--fuzz N]";
 
 async function registry() {
   return import("../../exercises");
@@ -45,7 +45,7 @@ async function list(args: string[]): Promise<number> {
 }
 
 async function show(args: string[]): Promise<number> {
-  const p = parseArgs(args, ["seed", "param"], ["json"]);
+  const p = parseArgs(args, ["seed", "param", "asks"], ["json"]);
   const [slug, ...extra] = p.positional;
   if (!slug) throw new UsageError("show needs an exercise SLUG (see `likely exercises list`)");
   if (extra.length > 0) throw new UsageError(`show takes one SLUG, got also "${extra[0]}"`);
@@ -56,10 +56,17 @@ async function show(args: string[]): Promise<number> {
     if (eq <= 0) throw new UsageError(`--param must look like name=value, got "${kv}"`);
     params[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
+  // --asks variance=sd: the item's parametrisation (README, "Parametrisations").
+  const asks: Record<string, string> = {};
+  for (const kv of p.flags.get("asks") ?? []) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--asks must look like quantity=choice (e.g. variance=sd), got "${kv}"`);
+    asks[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
   const { createVariant, ExerciseError, variantSummary } = await registry();
   let v;
   try {
-    v = createVariant(slug, seed, params);
+    v = createVariant(slug, seed, Object.keys(asks).length > 0 ? { ...params, parametrisation: asks } : params);
   } catch (err) {
     if (err instanceof ExerciseError) throw new UsageError(err.message);
     throw err;

@@ -1,4 +1,4 @@
-import { createVariantFromData, ExerciseError, getExercise, GivenDataError, resolveParams } from "../../exercises";
+import { createVariantFromData, ExerciseError, parametrisationOf, getExercise, GivenDataError, ParametrisationError, resolveParams, withParametrisation } from "../../exercises";
 import { insertAssignment, type NewItem } from "../db/assignments";
 import type { Db } from "../db/client";
 import { HttpError } from "../http-error";
@@ -8,7 +8,7 @@ import type { AssignmentInput } from "./schemas";
 export class ItemError extends HttpError {
   constructor(
     readonly index: number,
-    readonly field: "exercise" | "params" | "data",
+    readonly field: "exercise" | "params" | "data" | "parametrisation",
     readonly reason: string,
     prefix: string,
     /** Where inside the field (data.x.3 -> "x.3"), when the problem is one value. */
@@ -22,14 +22,15 @@ export class ItemError extends HttpError {
  * An item's given data, checked and solved (the key must exist): the parameters it implies and
  * what the instructor should know (a known mistake graded right on this data). 400 naming the value otherwise.
  */
-export function resolveGivenData(item: { exercise: string; params?: Record<string, unknown>; data?: unknown; rtol?: number | null; atol?: number | null }, i: number, prefix = "items") {
+export function resolveGivenData(item: { exercise: string; params?: Record<string, unknown>; parametrisation?: Record<string, unknown>; data?: unknown; rtol?: number | null; atol?: number | null }, i: number, prefix = "items") {
   if (item.params !== undefined && Object.keys(item.params).length > 0) {
     throw new ItemError(i, "params", "leave the parameters out when giving data: n, d and k follow from the data", prefix);
   }
   try {
-    const { variant, warnings } = createVariantFromData(item.exercise, item.data, { rtol: item.rtol ?? undefined, atol: item.atol ?? undefined });
+    const { variant, warnings } = createVariantFromData(item.exercise, item.data, { rtol: item.rtol ?? undefined, atol: item.atol ?? undefined }, item.parametrisation);
     return { params: variant.params, data: variant.data, warnings };
   } catch (err) {
+    if (err instanceof ParametrisationError) throw new ItemError(i, "parametrisation", err.message.replace(/^parametrisation: /, ""), prefix);
     if (err instanceof GivenDataError) throw new ItemError(i, "data", err.reason, prefix, err.path.join("."));
     throw err;
   }
@@ -47,8 +48,9 @@ export function resolveItems(items: AssignmentInput["items"], prefix = "items"):
     }
     let params: Record<string, unknown>;
     try {
-      params = resolveParams(item.exercise, item.params ?? {});
+      params = resolveParams(item.exercise, withParametrisation(item.params, item.parametrisation));
     } catch (err) {
+      if (err instanceof ParametrisationError) throw new ItemError(i, "parametrisation", err.message.replace(/^parametrisation: /, ""), prefix);
       if (err instanceof ExerciseError) throw new ItemError(i, "params", err.message, prefix);
       throw err;
     }
@@ -57,10 +59,10 @@ export function resolveItems(items: AssignmentInput["items"], prefix = "items"):
 }
 
 /** For a stored item with given data: the known mistakes that data cannot tell from the key (for the instructor). */
-export function givenDataWarnings(item: { exercise: string; data: string | null; rtol: number | null; atol: number | null }): string[] {
+export function givenDataWarnings(item: { exercise: string; params: string; data: string | null; rtol: number | null; atol: number | null }): string[] {
   if (item.data === null) return [];
   try {
-    return createVariantFromData(item.exercise, JSON.parse(item.data), { rtol: item.rtol ?? undefined, atol: item.atol ?? undefined }).warnings;
+    return createVariantFromData(item.exercise, JSON.parse(item.data), { rtol: item.rtol ?? undefined, atol: item.atol ?? undefined }, parametrisationOf(JSON.parse(item.params))).warnings;
   } catch (err) {
     // Checked when the item was saved; a later, stricter reader says so here instead of failing the page.
     if (err instanceof GivenDataError) return [`This data is no longer accepted: ${err.message}`];

@@ -7,6 +7,8 @@ export const MAX_MINUTES = 10_080;
 export const itemInput = z.strictObject({
   exercise: z.string({ error: "expected an exercise slug from GET the catalogue (likely exercises list)" }).min(1).max(100),
   params: z.record(z.string(), z.unknown(), { error: "expected an object of exercise parameters" }).optional(),
+  // Checked against the exercise's offers by the registry (exercises/parametrisation.ts).
+  parametrisation: z.record(z.string(), z.unknown(), { error: 'expected parametrisation: an object such as {"variance": "sd"}' }).optional(),
   points: z.number({ error: "expected a number of points" }).positive({ error: "points must be positive" }).max(1000).optional(),
   rtol: z.number({ error: "expected a relative tolerance" }).min(0).max(1, { error: "rtol must be between 0 and 1" }).optional(),
   atol: z.number({ error: "expected an absolute tolerance" }).min(0).max(1e6).optional(),
@@ -30,7 +32,7 @@ export const assignmentInput = z.strictObject({
     .nullable()
     .optional(),
   practice: z.enum(["always", "after-due", "never"], { error: 'practice must be "always", "after-due" or "never"' }).optional(),
-  items: z.array(itemInput, { error: "expected items: a list of {exercise, params?, points?, rtol?, atol?}" }).min(1, { error: "an assignment needs at least one item" }).max(50),
+  items: z.array(itemInput, { error: "expected items: a list of {exercise, params?, parametrisation?, points?, rtol?, atol?}" }).min(1, { error: "an assignment needs at least one item" }).max(50),
 });
 export type AssignmentInput = z.output<typeof assignmentInput>;
 

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { createVariant, createVariantFromData, type StudentVariant, type VariantRecord } from "../../exercises";
+import { createVariant, createVariantFromData, parametrisationOf, type StudentVariant, type VariantRecord } from "../../exercises";
 import type { ItemRow } from "../db/assignments";
 import type { Db } from "../db/client";
 import { insertItemVariant, selectOptionalItemVariant, variantColumns, type VariantRow } from "../db/variants";
@@ -32,6 +32,6 @@ export async function ensureItemVariant(db: Db, item: ItemRow, userId: number): 
   const existing = await selectOptionalItemVariant(db, item.id, userId);
   if (existing) return existing;
   // Given data: every student's variant is the same, solved from the instructor's data.
-  const record = item.data !== null ? createVariantFromData(item.exercise, JSON.parse(item.data)).variant : createVariant(item.exercise, newSeed(), JSON.parse(item.params));
+  const record = item.data !== null ? createVariantFromData(item.exercise, JSON.parse(item.data), {}, parametrisationOf(JSON.parse(item.params))).variant : createVariant(item.exercise, newSeed(), JSON.parse(item.params));
   return insertItemVariant(db, { ...variantColumns({ ...record, exercise: record.slug }), itemId: item.id, userId });
 }

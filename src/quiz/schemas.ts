@@ -6,6 +6,8 @@ export const quizItemInput = z.strictObject({
   params: z.record(z.string(), z.unknown(), { error: "expected params: an object of parameter values such as {\"n\": 6}" }).optional(),
   /** The instructor's own data (exercises/given-data.ts): every student gets exactly it. */
   data: z.unknown().optional(),
+  // Checked against the exercise's offers by the registry (exercises/parametrisation.ts).
+  parametrisation: z.record(z.string(), z.unknown(), { error: 'expected parametrisation: an object such as {"variance": "sd"}' }).optional(),
 });
 
 export const createQuizBody = z.strictObject({

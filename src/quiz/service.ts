@@ -4,7 +4,7 @@
  */
 import { countQuizAnswer } from "../ops/metrics";
 import type { Response } from "express";
-import { createVariant, createVariantFromData, ExerciseError, getExercise, gradeVariant, listExercises } from "../../exercises";
+import { createVariant, createVariantFromData, ExerciseError, getExercise, gradeVariant, listExercises, ParametrisationError, withParametrisation } from "../../exercises";
 import { resolveGivenData } from "../homework/assignments";
 import { joinCode as drawJoinCode } from "../auth/secrets";
 import type { Db } from "../db/client";
@@ -87,7 +87,7 @@ export async function requireParticipantQuiz(deps: QuizDeps, userId: number, qui
 
 export type CreateQuizInput = {
   title: string;
-  items: { exercise: string; params?: Record<string, unknown>; data?: unknown }[];
+  items: { exercise: string; params?: Record<string, unknown>; parametrisation?: Record<string, unknown>; data?: unknown }[];
   secondsPerQuestion: number;
   sharedData: boolean;
 };
@@ -105,14 +105,15 @@ export async function createQuiz(db: Db, courseId: number, input: CreateQuizInpu
         if (!getExercise(item.exercise)) throw new ExerciseError(`unknown exercise "${item.exercise}"`);
         // The same checks as an assignment item: 400 naming items.i.data.<path>.
         const given = resolveGivenData(item, i);
-        const variant = createVariantFromData(item.exercise, given.data).variant;
+        const variant = createVariantFromData(item.exercise, given.data, {}, item.parametrisation).variant;
         return { exercise: item.exercise, params: given.params, data: given.data, sharedVariant: input.sharedData ? toNewVariant(variant) : undefined };
       }
-      const params = resolveQuizParams(item.exercise, item.params);
+      const params = resolveQuizParams(item.exercise, withParametrisation(item.params, item.parametrisation));
       const sharedVariant = input.sharedData ? toNewVariant(createVariant(item.exercise, newSeed(), params)) : undefined;
       return { exercise: item.exercise, params, sharedVariant };
     } catch (err) {
       if (err instanceof ExerciseError) {
+        if (err instanceof ParametrisationError) throw new HttpError(400, `items.${i}.${err.message}`);
         const field = /^unknown exercise/.test(err.message) ? "exercise" : "params";
         throw new HttpError(400, `items.${i}.${field}: ${err.message}`);
       }

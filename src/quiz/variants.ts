@@ -3,7 +3,7 @@
  * own (created when they first see the question), and their rendered question HTML.
  */
 import crypto from "node:crypto";
-import { createVariant, createVariantFromData, renderQuestion, toStudentVariant, type StudentVariant, type VariantRecord } from "../../exercises";
+import { createVariant, createVariantFromData, parametrisationOf, renderQuestion, toStudentVariant, type StudentVariant, type VariantRecord } from "../../exercises";
 import type { Db } from "../db/client";
 import {
   insertQuizVariant,
@@ -24,7 +24,7 @@ export function newSeed(): number {
 
 /** A question's variant: on the instructor's data when the item has some (the same for everyone), else drawn from the seed. */
 export function drawVariant(item: QuizItemRecord, seed: number): VariantRecord {
-  return item.data !== null && item.data !== undefined ? createVariantFromData(item.exercise, item.data).variant : createVariant(item.exercise, seed, item.params);
+  return item.data !== null && item.data !== undefined ? createVariantFromData(item.exercise, item.data, {}, parametrisationOf(item.params)).variant : createVariant(item.exercise, seed, item.params);
 }
 
 export function toNewVariant(v: VariantRecord): NewVariant {

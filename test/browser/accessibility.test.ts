@@ -279,3 +279,28 @@ test("keyboard only: the presenter view runs a quiz with Tab and Enter, and with
   await page.keyboard.press("r");
   await page.waitForSelector("#stage-reveal:not([hidden])");
 }, 60_000);
+
+describe.each(["phone", "desktop"] as const)("axe at %s size: an item asking for σ (issue 12, point 5)", (size) => {
+  test("the σ item with its note, then σ² submitted and diagnosed; the builder with the select set", async () => {
+    const findings: Finding[] = [];
+    const instructor = await token("instructor@example.edu");
+    const created = await api("POST", `/api/v1/courses/${courseId}/assignments`, instructor, { title: `σ (${size})`, kind: "homework", items: [{ exercise: "gaussian-mle", parametrisation: { variance: "sd" } }] });
+    const itemId = (await live.server.db.assignmentItem.findFirstOrThrow({ where: { assignmentId: created.body.id as number } })).id;
+    const student = await newPage(size, "student3@example.edu");
+    await student.goto(`${live.server.url}/assignments/${created.body.id as number}/items/${itemId}`);
+    expect(await student.textContent(".parametrisation-note")).toContain("standard deviation σ");
+    findings.push(...(await check(student, "σ item", size)));
+    await student.fill("#part-mean", "1");
+    await student.fill("#part-variance", "2");
+    await Promise.all([student.waitForURL(/result=/), student.click("button:has-text('Submit answer')")]);
+    findings.push(...(await check(student, "σ item graded", size)));
+    const teacher = await newPage(size, "instructor@example.edu");
+    await teacher.goto(`${live.server.url}/courses/${courseId}/assignments/new`);
+    await teacher.selectOption("#item0_exercise", "gaussian-mle");
+    await teacher.selectOption("#item0_parametrisation", "variance=sd");
+    findings.push(...(await check(teacher, "builder with σ chosen", size)));
+    await teacher.goto(`${live.server.url}/assignments/${created.body.id as number}`);
+    findings.push(...(await check(teacher, "instructor view of a σ item", size)));
+    expect(findings).toEqual([]);
+  }, 120_000);
+});

@@ -1,7 +1,7 @@
 import { parseDateTime } from "../../homework/date-time";
 import { MAX_MINUTES } from "../../homework/schemas";
 import type { z } from "zod";
-import { GivenCsvError, readGivenCsv } from "../../../exercises";
+import { GivenCsvError, PARAMETRISATION_FORM_CHOICES, parametrisationText, parseParametrisationText, readGivenCsv } from "../../../exercises";
 import { ItemError } from "../../homework/assignments";
 import { HttpError } from "../../http-error";
 
@@ -90,6 +90,20 @@ export function optionalDate(body: Body, name: string, label: string): Date | nu
   return r.date;
 }
 
+/** The row's "asks for" select (exercises/parametrisation.ts), as the API's item field. */
+function parametrisationField(body: Body, i: number, n: number): Record<string, string> | undefined {
+  const r = parseParametrisationText(text(body, `item${i}_parametrisation`));
+  if (!r.ok) throw fieldError(`item${i}_parametrisation`, `Exercise ${n} asks for: ${r.message}`);
+  return r.value;
+}
+
+/** The select's options with the posted (or stored) one selected; a value not in the list is kept as its own option. */
+export function parametrisationOptions(chosen: string): { value: string; label: string; selected: boolean }[] {
+  const options = PARAMETRISATION_FORM_CHOICES.map((c) => ({ ...c, selected: c.value === chosen }));
+  if (chosen !== "" && !options.some((o) => o.selected)) options.push({ value: chosen, label: chosen, selected: true });
+  return options;
+}
+
 /**
  * The assignment form's fields as the API's assignment input (then validated by the same schema),
  * and for each item the form row it came from (empty rows are skipped, so they can differ).
@@ -105,6 +119,7 @@ export function assignmentFromForm(body: Body, rows = ITEM_ROWS, offset = 0) {
     items.push({
       exercise,
       params: parseParamsText(text(body, `item${i}_params`), `Exercise ${n} parameters`, `item${i}_params`),
+      parametrisation: parametrisationField(body, i, n),
       points: optionalNumber(body, `item${i}_points`, `Exercise ${n} points`),
       rtol: optionalNumber(body, `item${i}_rtol`, `Exercise ${n} relative tolerance`),
       atol: optionalNumber(body, `item${i}_atol`, `Exercise ${n} absolute tolerance`),
@@ -141,7 +156,7 @@ const FIELD_LABELS: Record<string, string> = {
   practice: "Practice",
   items: "Exercises",
 };
-const ITEM_FIELD_LABELS: Record<string, string> = { exercise: "exercise", params: "parameters", data: "data", points: "points", rtol: "relative tolerance", atol: "absolute tolerance" };
+const ITEM_FIELD_LABELS: Record<string, string> = { exercise: "exercise", params: "parameters", parametrisation: "asks for", data: "data", points: "points", rtol: "relative tolerance", atol: "absolute tolerance" };
 
 /** An item problem as the form shows it: "Exercise 3 parameters: ...", highlighting that input. */
 function itemFormError(row: number, field: string, reason: string, offset: number): FormError {
@@ -168,9 +183,11 @@ export function formErrorOf(err: unknown, rowOf: number[], offset = 0): FormErro
   throw err;
 }
 
-/** "n=10, d=2" for a stored params object. */
+/** "n=10, d=2" for a stored params object; a parametrisation choice as "asks for variance=sd". */
 export function paramsText(params: Record<string, unknown>): string {
-  return Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(", ");
+  const plain = Object.entries(params).filter(([k]) => k !== "parametrisation").map(([k, v]) => `${k}=${String(v)}`).join(", ");
+  const asks = parametrisationText(params);
+  return asks ? `${plain}${plain ? "; " : ""}asks for ${asks}` : plain;
 }
 
 /** Rows of the item part of the form, refilled from a posted body so nothing typed is lost on an error. */
@@ -182,12 +199,13 @@ export function itemRows(body: Body, exercises: { slug: string; title: string }[
       number: offset + i + 1,
       options: exercises.map((e) => ({ slug: e.slug, title: e.title, selected: e.slug === chosen })),
       params: text(body, `item${i}_params`),
+      parametrisationOptions: parametrisationOptions(text(body, `item${i}_parametrisation`)),
       points: text(body, `item${i}_points`),
       rtol: text(body, `item${i}_rtol`),
       atol: text(body, `item${i}_atol`),
       // A chosen file is not sent back; its text is kept in the text area so nothing is lost on an error.
       data: typeof body[`item${i}_datafile`] === "string" && (body[`item${i}_datafile`] as string).trim() !== "" ? (body[`item${i}_datafile`] as string) : text(body, `item${i}_data`),
-      fields: { exercise: `item${i}_exercise`, params: `item${i}_params`, points: `item${i}_points`, rtol: `item${i}_rtol`, atol: `item${i}_atol`, data: `item${i}_data`, datafile: `item${i}_datafile` },
+      fields: { exercise: `item${i}_exercise`, params: `item${i}_params`, parametrisation: `item${i}_parametrisation`, points: `item${i}_points`, rtol: `item${i}_rtol`, atol: `item${i}_atol`, data: `item${i}_data`, datafile: `item${i}_datafile` },
     };
   });
 }

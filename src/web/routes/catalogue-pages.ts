@@ -1,5 +1,5 @@
 import { Router, type Request } from "express";
-import { createVariant, ExerciseError, getExercise, listExercises, renderQuestion, renderSolution } from "../../../exercises";
+import { createVariant, ExerciseError, formChoicesFor, getExercise, listExercises, parseParametrisationText, renderQuestion, renderSolution, withParametrisation } from "../../../exercises";
 import { formatShape } from "../../grading";
 import { newSeed } from "../../homework/variants";
 import { notFound } from "../../http-error";
@@ -36,10 +36,13 @@ export function cataloguePages(): Router {
     if (seedText !== "" && !/^\d{1,10}$/.test(seedText)) throw new HttpError(400, "Seed: expected a whole number from 0 to 2147483647");
     const seed = seedText === "" ? newSeed() : Math.min(Number(seedText), 2 ** 31 - 1);
     const paramsInput = typeof req.query.params === "string" ? req.query.params : "";
+    const asksInput = typeof req.query.asks === "string" ? req.query.asks : "";
     let error: string | undefined;
     let variant;
     try {
-      variant = createVariant(exercise.slug, seed, parseParamsText(paramsInput, "Parameters"));
+      const asks = parseParametrisationText(asksInput);
+      if (!asks.ok) throw new HttpError(400, `Asks for: ${asks.message}`);
+      variant = createVariant(exercise.slug, seed, withParametrisation(parseParamsText(paramsInput, "Parameters"), asks.value));
     } catch (err) {
       if (!(err instanceof ExerciseError) && !(err instanceof HttpError)) throw err;
       error = err.message;
@@ -51,6 +54,8 @@ export function cataloguePages(): Router {
       info,
       seed,
       paramsInput,
+      // The "Asks for" select, when the exercise offers a parametrisation choice (README, "Parametrisations").
+      asksOptions: formChoicesFor(exercise.slug).length > 1 ? formChoicesFor(exercise.slug).map((c) => ({ ...c, selected: c.value === asksInput })) : undefined,
       error,
       resolved: paramsText(variant.params),
       questionHtml: question.html,

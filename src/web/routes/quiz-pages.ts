@@ -1,5 +1,5 @@
 import express, { Router, type Request, type Response } from "express";
-import { csvLayout, givenDataSlugs, listExercises } from "../../../exercises";
+import { csvLayout, givenDataSlugs, listExercises, parseParametrisationText } from "../../../exercises";
 import { givenDataFields } from "../forms/assignment-form";
 import type { Config } from "../../config";
 import type { Db } from "../../db/client";
@@ -7,6 +7,7 @@ import { selectOptionalCourse, selectOptionalCourseRole } from "../../db/courses
 import { selectOptionalQuizByJoinCode, selectQuizParticipants, selectQuizzesForCourse } from "../../db/quizzes";
 import { toCsv } from "../../quiz/csv";
 import { quizDefaults } from "../../quiz/defaults";
+import { parametrisationOptions } from "../forms/assignment-form";
 import { answerBody, createQuizBody, joinBody } from "../../quiz/schemas";
 import {
   createQuiz,
@@ -71,10 +72,10 @@ export function parseParamsText(text: string, row: number): Record<string, unkno
   return out;
 }
 
-type FormValues = { title: string; secondsPerQuestion: string; data: string; rows: { exercise: string; params: string; givenData: string }[] };
+type FormValues = { title: string; secondsPerQuestion: string; data: string; rows: { exercise: string; params: string; parametrisation: string; givenData: string }[] };
 
 function emptyForm(): FormValues {
-  return { title: "", secondsPerQuestion: "60", data: "shared", rows: Array.from({ length: FORM_ROWS }, () => ({ exercise: "", params: "", givenData: "" })) };
+  return { title: "", secondsPerQuestion: "60", data: "shared", rows: Array.from({ length: FORM_ROWS }, () => ({ exercise: "", params: "", parametrisation: "", givenData: "" })) };
 }
 
 function readForm(body: Record<string, unknown>): FormValues {
@@ -86,10 +87,18 @@ function readForm(body: Record<string, unknown>): FormValues {
     rows: Array.from({ length: FORM_ROWS }, (_, i) => ({
       exercise: s(body[`exercise${i + 1}`]),
       params: s(body[`params${i + 1}`]),
+      parametrisation: s(body[`parametrisation${i + 1}`]),
       // An uploaded file's text is kept in the text area, so nothing is lost on an error.
       givenData: s(body[`datafile${i + 1}`]).trim() !== "" ? s(body[`datafile${i + 1}`]) : s(body[`data${i + 1}`]),
     })),
   };
+}
+
+/** A row's "asks for" select as the API's item field (checked against the exercise when the quiz is created). */
+function parametrisationOfRow(text: string, row: number): Record<string, string> | undefined {
+  const r = parseParametrisationText(text);
+  if (!r.ok) throw new HttpError(400, `question ${row} asks for: ${r.message}`);
+  return r.value;
 }
 
 /** The form's values as the API body; errors name the form field. */
@@ -100,6 +109,7 @@ function formToBody(form: FormValues) {
     .map((r) => ({
       exercise: r.exercise,
       params: parseParamsText(r.params, r.row),
+      parametrisation: parametrisationOfRow(r.parametrisation, r.row),
       ...givenDataFields({ data: r.givenData }, { text: "data", file: "" }, r.exercise, `question ${r.row} data`),
     }));
   if (items.length === 0) throw new HttpError(400, "choose at least one exercise");
@@ -162,7 +172,7 @@ export function quizPages(db: Db, config: Config): Router {
       form: {
         ...form,
         shared: form.data !== "personal",
-        rows: form.rows.map((r, i) => ({ ...r, n: i + 1, groups: groupedCatalogue(r.exercise) })),
+        rows: form.rows.map((r, i) => ({ ...r, n: i + 1, groups: groupedCatalogue(r.exercise), parametrisationOptions: parametrisationOptions(r.parametrisation) })),
       },
       catalogue: catalogue(),
       dataLayouts: givenDataSlugs().map((slug) => ({ slug, title: listExercises().find((e) => e.slug === slug)?.title ?? slug, layout: csvLayout(slug) ?? "JSON only (paste a JSON object, as in likely exercises show)" })),

@@ -61,7 +61,7 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
   const open = view.policy.status === "open" && (state.attemptsLeft === null || state.attemptsLeft > 0);
   // Focus (and so the scroll position) lands on what the submit produced: the first unreadable
   // answer, else the graded result or the refusal. Autofocus works without JavaScript.
-  const { parts, firstBad } = answerPartsView(question.parts, page);
+  const { parts, firstBad } = answerPartsView(question.parts, page, state.item);
   res.status(page.errors ? 422 : page.error ? 409 : 200).render("student/item", {
     title: `${view.assignment.title}: exercise ${index + 1}`,
     assignment: view.assignment,
@@ -102,7 +102,7 @@ async function practiceBox(db: Db, view: Awaited<ReturnType<typeof assignmentFor
 async function renderPracticePage(db: Db, req: Request, res: Response, variantId: number, page: PageState, showSolution: boolean) {
   const { ctx } = await ownPracticeVariant(db, variantId, currentUser(req).id);
   const question = questionFor(ctx.variant);
-  const { parts, firstBad } = answerPartsView(question.parts, page);
+  const { parts, firstBad } = answerPartsView(question.parts, page, ctx.item);
   const attempts = (await selectRecentSubmissionsForVariant(db, variantId, HISTORY_SHOWN)).map((s) => ({ attempt: s.attempt, createdAt: s.createdAt, score: s.score }));
   const number = ctx.item.position + 1;
   res.status(page.errors ? 422 : 200).render("student/practice", {
