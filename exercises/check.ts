@@ -5,11 +5,12 @@
  * JSON round trip and 10-digit text formatting, every known mistake recognised by id and losing its
  * part, no known mistake and no value given in the question (a parameter, a true value the data
  * were drawn from, a starting point) within tolerance of the key, a perturbation beyond tolerance
- * losing the part, and a question page without NaN, "undefined" or any key value. One
+ * losing the part, later parts carried forward from a mistaken earlier part accepted and moved
+ * beyond tolerance refused (exercises with error carried forward), and a question page without NaN, "undefined" or any key value. One
  * exercise-seed pair passes when all of these hold.
  */
 import { isDeepStrictEqual } from "node:util";
-import { partTolerance, type PartResult, type PartSpec, type Value } from "../src/grading";
+import { allClose, type Mistake, partTolerance, type PartResult, type PartSpec, type Value } from "../src/grading";
 import { formatNumber } from "../src/render";
 import { allFinite } from "./common";
 import {
@@ -113,6 +114,39 @@ function partProblem(results: PartResult[], name: string): PartResult | undefine
   return results.find((r) => r.name === name);
 }
 
+/**
+ * Error carried forward, for exercises that offer it: after each known mistake in an earlier part,
+ * the later parts computed from the mistaken values are graded right with `carriedForward` (and
+ * wrong when the item turns carried-forward credit off), while the same values moved beyond the
+ * tolerance are refused.
+ */
+function checkCarriedForward(v: VariantRecord, mistakes: Mistake[]): string[] {
+  const ex = getExercise(v.slug);
+  if (!ex?.carryForward) return [];
+  const failures: string[] = [];
+  const parts = variantParts(v);
+  for (const m of mistakes) {
+    const answers: Record<string, Value> = { ...v.key, ...(m.answers as Record<string, Value>) };
+    for (const c of ex.carryForward(v.data, v.params, answers, partTolerance(parts[0]!))) {
+      const part = parts.find((p) => p.name === c.part);
+      if (!part || !c.from.some((f) => m.answers[f] !== undefined) || allClose(c.value, v.key[c.part]!, partTolerance(part).rtol, partTolerance(part).atol)) continue;
+      const consistent = { ...answers, [c.part]: c.value };
+      const r = gradeVariant(v, consistent);
+      const res = r.ok ? partProblem(r.parts, c.part) : undefined;
+      if (!res?.correct || res.carriedForward !== true) {
+        failures.push(`${c.part} computed from ${c.basis} after mistake ${m.id} was not accepted as carried forward (${res?.feedback ?? "unreadable"})`);
+      }
+      const off = gradeVariant(v, consistent, { carryForward: 0 });
+      if (off.ok && partProblem(off.parts, c.part)?.correct !== false) failures.push(`${c.part} after mistake ${m.id} was accepted with carried-forward credit off`);
+      const inconsistent = gradeVariant(v, { ...answers, [c.part]: perturb(c.value, part) });
+      if (inconsistent.ok && partProblem(inconsistent.parts, c.part)?.correct !== false) {
+        failures.push(`${c.part} inconsistent with ${c.basis} after mistake ${m.id} was accepted`);
+      }
+    }
+  }
+  return failures;
+}
+
 /** All failures of one exercise-seed pair ([] when it passes). */
 export function checkVariant(slug: string, seed: number, params: Record<string, unknown> = checkParamsFor(slug, seed)): string[] {
   const failures: string[] = [];
@@ -167,6 +201,8 @@ export function checkVariant(slug: string, seed: number, params: Record<string, 
         if (res.mistake !== undefined && !res.feedback) failures.push(`mistake ${m.id} has no feedback`);
       }
     }
+
+    failures.push(...checkCarriedForward(stored, mistakes));
 
     // A perturbation beyond the tolerance loses exactly that part.
     for (const p of parts) {
