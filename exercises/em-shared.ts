@@ -239,9 +239,10 @@ export function mStepCarried(
     out.push({ part: "weights", value: m.weights, from: ["responsibilities"], basis });
     out.push({ part: "means", value: m.means, from: ["responsibilities"], basis });
     out.push({ part: "variances", value: m.variances, from: ["responsibilities"], basis });
-    if (means) out.push({ part: "variances", value: weightedVariances(x, own, means), from: ["responsibilities", "means"], basis: "your responsibilities and your means" });
   }
+  // The first match names the basis: the student's means alone before both of their parts.
   if (means) out.push({ part: "variances", value: weightedVariances(x, resp, means), from: ["means"], basis: "your means" });
+  if (own && means) out.push({ part: "variances", value: weightedVariances(x, own, means), from: ["responsibilities", "means"], basis: "your responsibilities and your means" });
   return out;
 }
 
