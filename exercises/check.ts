@@ -48,9 +48,9 @@ export function valueAsText(v: Value): string {
   return (v as number[]).map(f).join(", ");
 }
 
-function perturb(v: Value, part: PartSpec): Value {
+function perturb(v: Value, part: PartSpec, sign = 1): Value {
   const { rtol, atol } = partTolerance(part);
-  const f = (x: number) => x + (Math.abs(x) * 5 * rtol + 10 * atol);
+  const f = (x: number) => x + sign * (Math.abs(x) * 5 * rtol + 10 * atol);
   if (typeof v === "number") return f(v);
   if (Array.isArray(v[0])) return (v as number[][]).map((row) => row.map(f));
   return (v as number[]).map(f);
@@ -138,9 +138,16 @@ function checkCarriedForward(v: VariantRecord, mistakes: Mistake[]): string[] {
       }
       const off = gradeVariant(v, consistent, { carryForward: 0 });
       if (off.ok && partProblem(off.parts, c.part)?.correct !== false) failures.push(`${c.part} after mistake ${m.id} was accepted with carried-forward credit off`);
-      const inconsistent = gradeVariant(v, { ...answers, [c.part]: perturb(c.value, part) });
-      if (inconsistent.ok && partProblem(inconsistent.parts, c.part)?.correct !== false) {
-        failures.push(`${c.part} inconsistent with ${c.basis} after mistake ${m.id} was accepted`);
+      // Moved up and down beyond tolerance; a direction that lands on the key or another carried value proves nothing.
+      const { rtol, atol } = partTolerance(part);
+      const candidates = [v.key[c.part]!, ...ex.carryForward(v.data, v.params, answers, partTolerance(parts[0]!)).filter((o) => o.part === c.part).map((o) => o.value)];
+      for (const sign of [1, -1]) {
+        const moved = perturb(c.value, part, sign);
+        if (candidates.some((other) => allClose(moved, other, 2 * rtol, 2 * atol))) continue;
+        const inconsistent = gradeVariant(v, { ...answers, [c.part]: moved });
+        if (inconsistent.ok && partProblem(inconsistent.parts, c.part)?.correct !== false) {
+          failures.push(`${c.part} inconsistent with ${c.basis} after mistake ${m.id} was accepted`);
+        }
       }
     }
   }

@@ -90,6 +90,11 @@ export function getExercise(slug: string): AnyExercise | undefined {
   return Object.prototype.hasOwnProperty.call(EXERCISES, slug) ? (EXERCISES[slug as keyof typeof EXERCISES] as unknown as AnyExercise) : undefined;
 }
 
+/** True when the exercise grades later parts from the student's own earlier ones (error carried forward). */
+export function offersCarryForward(slug: string): boolean {
+  return getExercise(slug)?.carryForward !== undefined;
+}
+
 export function exerciseSlugs(): string[] {
   return Object.keys(EXERCISES);
 }

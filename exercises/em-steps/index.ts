@@ -1,3 +1,4 @@
+import { allClose } from "../../src/grading";
 import { roundTo } from "../../src/solver/datasets";
 import { defineExercise } from "../contract";
 import { sum, type SphericalMixture } from "../common";
@@ -27,6 +28,20 @@ const params = [sizeParam.n(6, 4, 12), sizeParam.d(1, 1, 2), sizeParam.k(2, 2, 3
  * responsibilities earns its points with the error carried forward; variances also from the
  * student's own means.
  */
+/**
+ * True when the M-step carried forward from the commonest E-step mistake (the weights left out)
+ * differs from the key by more than 3% in every part: a student who makes it is then told the
+ * M-step is right given their responsibilities, not simply right.
+ */
+function carriesVisibly(x: number[][], init: SphericalMixture, resp: number[][]): boolean {
+  const key = mStepSpherical(x, resp);
+  const wrong = eStepMistakes(x, init, resp).filter((m) => m.id === "forgot-weights");
+  return wrong.every((m) => {
+    const own = mStepSpherical(x, m.answers.responsibilities as number[][]);
+    return !allClose(own.weights, key.weights, 0.03, 0) && !allClose(own.means, key.means, 0.03, 0) && !allClose(own.variances, key.variances, 0.03, 0);
+  });
+}
+
 export const emStepsExercise = defineExercise<Params, Data>({
   slug: "em-steps",
   title: "EM step by step: responsibilities, then the M-step",
@@ -39,6 +54,7 @@ export const emStepsExercise = defineExercise<Params, Data>({
   examples: [{ n: 8, d: 2, k: 3 }, { n: 4, d: 1, k: 2 }],
   checkParams: ({ n, k }) => (n < 2 * k ? `parameter "n" must be at least 2k = ${2 * k}` : undefined),
   generate(rng, { n, d, k }) {
+    let tries = 20;
     for (;;) {
       const init = sampleWithInit(rng, { n: 2 * k, d, k, separation: 3, decimals: 1, jitter: 0 }).init;
       // Points between two components, so that the responsibilities are soft (none typed as 0 or 1).
@@ -49,8 +65,9 @@ export const emStepsExercise = defineExercise<Params, Data>({
         return init.means[a].map((v, j) => roundTo(v + t * (init.means[b][j] - v) + rng.normal(0, 0.3), 1));
       });
       const resp = keyResponsibilities(x, init);
-      const soft = resp.every((r) => r.every((v) => v > 0.005));
-      if (soft && init.weights.every((_, j) => sum(resp.map((r) => r[j])) > 0.5)) return { x, init };
+      // Every point shared between components (with k > 2, a far component may still get ~0).
+      const soft = resp.every((r) => Math.max(...r) < 0.995);
+      if (soft && init.weights.every((_, j) => sum(resp.map((r) => r[j])) > 0.5) && (--tries <= 0 || carriesVisibly(x, init, resp))) return { x, init };
     }
   },
   solve({ x, init }) {
@@ -99,7 +116,8 @@ export const emStepsExercise = defineExercise<Params, Data>({
     };
   },
   parts: ({ n, d, k }) => [
-    { name: "responsibilities", label: "E-step: responsibilities p(j | i), one row per point, one column per component", shape: { kind: "matrix", rows: n, cols: k } },
+    // atol: a responsibility below 0.0005 may be typed as 0 (three decimals).
+    { name: "responsibilities", label: "E-step: responsibilities p(j | i), one row per point, one column per component", shape: { kind: "matrix", rows: n, cols: k }, atol: 5e-4 },
     { name: "weights", label: "M-step: new mixing weights γ₁…γₖ", shape: { kind: "vector", length: k } },
     { name: "means", label: "M-step: new means (one row per component, in the given order)", shape: { kind: "matrix", rows: k, cols: d } },
     { name: "variances", label: "M-step: new spherical variances σ₁²…σₖ²", shape: { kind: "vector", length: k } },

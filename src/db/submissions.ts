@@ -105,7 +105,7 @@ function prepared(connection: Database): Statements {
       context: connection
         .prepare(
           `SELECT v.id, v.itemId, v.quizItemId, v.userId, v.exercise, v.seed, v.params, v.data, v.key, v.solution, v.solverVersion, v.createdAt,
-                  i.rtol AS item_rtol, i.atol AS item_atol,
+                  i.rtol AS item_rtol, i.atol AS item_atol, i.carryForward AS item_carryForward,
                   a.id AS a_id, a.opensAt AS a_opensAt, a.dueAt AS a_dueAt, a.maxAttempts AS a_maxAttempts,
                   e.assignmentId AS e_assignmentId, e.dueAt AS e_dueAt, e.extraAttempts AS e_extraAttempts
            FROM Variant v
@@ -130,7 +130,7 @@ const toRow = (r: RawSubmission): SubmissionRow => ({ ...r, createdAt: toDate(r.
 /** What submitAnswers() reads before grading. */
 export type SubmitContext = {
   variant: VariantRow;
-  item: { rtol: number | null; atol: number | null };
+  item: { rtol: number | null; atol: number | null; carryForward: number | null };
   assignment: Pick<AssignmentRow, "id" | "opensAt" | "dueAt" | "maxAttempts">;
   extension: ExtensionRow | null;
   /** The submission this user already stored under the idempotency key, if any. */
@@ -141,6 +141,7 @@ type RawContext = Omit<VariantRow, "createdAt"> & {
   createdAt: string;
   item_rtol: number | null;
   item_atol: number | null;
+  item_carryForward: number | null;
   a_id: number;
   a_opensAt: string | null;
   a_dueAt: string | null;
@@ -163,7 +164,7 @@ export async function selectSubmitContext(db: Db, variantId: number, userId: num
     if (!ctx || ctx.variant.userId !== userId) return null;
     return {
       variant: ctx.variant,
-      item: { rtol: ctx.item.rtol, atol: ctx.item.atol },
+      item: { rtol: ctx.item.rtol, atol: ctx.item.atol, carryForward: ctx.item.carryForward },
       assignment: { id: ctx.assignment.id, opensAt: ctx.assignment.opensAt, dueAt: ctx.assignment.dueAt, maxAttempts: ctx.assignment.maxAttempts },
       extension: await selectOptionalExtension(db, ctx.assignment.id, userId),
       earlier: idempotencyKey ? await selectOptionalSubmissionByKey(db, userId, idempotencyKey) : null,
@@ -172,11 +173,11 @@ export async function selectSubmitContext(db: Db, variantId: number, userId: num
   const st = prepared(connection);
   const r = st.context.get(variantId) as RawContext | undefined;
   if (!r || r.userId !== userId) return null;
-  const { item_rtol, item_atol, a_id, a_opensAt, a_dueAt, a_maxAttempts, e_assignmentId, e_dueAt, e_extraAttempts, createdAt, ...variant } = r;
+  const { item_rtol, item_atol, item_carryForward, a_id, a_opensAt, a_dueAt, a_maxAttempts, e_assignmentId, e_dueAt, e_extraAttempts, createdAt, ...variant } = r;
   const earlier = idempotencyKey ? (st.byKey.get(userId, idempotencyKey) as RawSubmission | undefined) : undefined;
   return {
     variant: { ...variant, createdAt: toDate(createdAt) },
-    item: { rtol: item_rtol, atol: item_atol },
+    item: { rtol: item_rtol, atol: item_atol, carryForward: item_carryForward },
     assignment: { id: a_id, opensAt: toOptionalDate(a_opensAt), dueAt: toOptionalDate(a_dueAt), maxAttempts: a_maxAttempts },
     extension: e_assignmentId === null ? null : { assignmentId: e_assignmentId, userId, dueAt: toOptionalDate(e_dueAt), extraAttempts: e_extraAttempts ?? 0 },
     earlier: earlier ? toRow(earlier) : null,

@@ -13,6 +13,13 @@ export type CarriedKey = { part: string; value: Value; from: string[]; basis: st
 /** Default share of a part's points an answer carried forward earns (an item may set 0 to 1). */
 export const DEFAULT_CARRY_FORWARD = 1;
 
+/** What a student is told about carried-forward credit on an item that offers it. */
+export function carryForwardSentence(credit: number = DEFAULT_CARRY_FORWARD): string {
+  if (credit >= 1) return "A later part computed correctly from your own earlier answer counts, even when that earlier answer is wrong (error carried forward).";
+  if (credit <= 0) return "Your instructor turned off credit carried forward on this exercise: a later part earns points only when it matches the right answer, not one computed from a wrong earlier answer.";
+  return `A later part computed correctly from your own wrong earlier answer earns ${percent(credit)} of its points on this exercise (your instructor's setting for credit carried forward).`;
+}
+
 function percent(credit: number): string {
   return `${Number((credit * 100).toPrecision(4))}%`;
 }

@@ -29,7 +29,7 @@ export function resolveItems(items: AssignmentInput["items"], prefix = "items"):
       if (err instanceof ExerciseError) throw new ItemError(i, "params", err.message, prefix);
       throw err;
     }
-    return { exercise: item.exercise, params, points: item.points ?? 1, rtol: item.rtol ?? null, atol: item.atol ?? null };
+    return { exercise: item.exercise, params, points: item.points ?? 1, rtol: item.rtol ?? null, atol: item.atol ?? null, carryForward: item.carryForward ?? null };
   });
 }
 

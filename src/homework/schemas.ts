@@ -7,6 +7,11 @@ export const itemInput = z.strictObject({
   points: z.number({ error: "expected a number of points" }).positive({ error: "points must be positive" }).max(1000).optional(),
   rtol: z.number({ error: "expected a relative tolerance" }).min(0).max(1, { error: "rtol must be between 0 and 1" }).optional(),
   atol: z.number({ error: "expected an absolute tolerance" }).min(0).max(1e6).optional(),
+  carryForward: z
+    .number({ error: "expected the share of points (0 to 1) an answer carried forward from a wrong earlier part earns" })
+    .min(0, { error: "carryForward must be from 0 (off) to 1 (full credit)" })
+    .max(1, { error: "carryForward must be from 0 (off) to 1 (full credit)" })
+    .optional(),
 });
 
 export const assignmentInput = z.strictObject({
@@ -17,7 +22,7 @@ export const assignmentInput = z.strictObject({
   maxAttempts: z.number({ error: "expected a whole number of attempts" }).int().min(1).max(100).nullable().optional(),
   revealPolicy: z.enum(["after-due", "after-attempts", "never"], { error: 'revealPolicy must be "after-due", "after-attempts" or "never"' }).optional(),
   scorePolicy: z.enum(["best", "last"], { error: 'scorePolicy must be "best" or "last"' }).optional(),
-  items: z.array(itemInput, { error: "expected items: a list of {exercise, params?, points?, rtol?, atol?}" }).min(1, { error: "an assignment needs at least one item" }).max(50),
+  items: z.array(itemInput, { error: "expected items: a list of {exercise, params?, points?, rtol?, atol?, carryForward?}" }).min(1, { error: "an assignment needs at least one item" }).max(50),
 });
 export type AssignmentInput = z.output<typeof assignmentInput>;
 

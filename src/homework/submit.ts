@@ -7,7 +7,7 @@ import { ackBeforeCommit } from "../testing/ack-before-commit";
 import { studentPolicy } from "./policy";
 import { toRecord } from "./variants";
 
-export type PartFeedback = { name: string; correct: boolean; feedback: string; mistake?: string };
+export type PartFeedback = { name: string; correct: boolean; feedback: string; mistake?: string; carriedForward?: boolean; credit?: number };
 export type SubmitOutcome = {
   submissionId: number;
   attempt: number;
@@ -57,6 +57,7 @@ export async function submitAnswers(
   const graded = gradeVariant(toRecord(variant), input.answers, {
     ...(item.rtol !== null ? { rtol: item.rtol } : {}),
     ...(item.atol !== null ? { atol: item.atol } : {}),
+    ...(item.carryForward !== null ? { carryForward: item.carryForward } : {}),
   });
   if (!graded.ok) {
     throw new HttpError(422, "Some answers could not be read; nothing was graded and no attempt was used.", { parts: graded.errors });

@@ -1,44 +1,18 @@
 /**
  * em-steps: the E-step's responsibilities, then the M-step, with error carried forward. The
- * M-step from a student's own responsibilities is computed here from the lecture's formulas
- * (MATH.md), independently of exercises/em-shared.ts.
+ * M-step from a student's own responsibilities is computed from the lecture's formulas
+ * (test/support/em-by-hand.ts), independently of exercises/em-shared.ts.
  */
 import { createVariant, gradeVariant, variantParts, type VariantRecord } from "../../exercises";
+import { forgotWeightsByHand, type InitialMixture, mStepByHand } from "../support/em-by-hand";
 
-type Data = { x: number[][]; init: { weights: number[]; means: number[][]; variances: number[] } };
-
-/** M-step of MATH.md from responsibilities r (n x k); variances around `around` (default: the new means). */
-function mStepByHand(x: number[][], r: number[][], around?: number[][]) {
-  const n = x.length;
-  const d = x[0].length;
-  const k = r[0].length;
-  const nk = Array.from({ length: k }, (_, j) => r.reduce((s, row) => s + row[j], 0));
-  const means = nk.map((c, j) => Array.from({ length: d }, (_, t) => x.reduce((s, xi, i) => s + r[i][j] * xi[t], 0) / c));
-  const m = around ?? means;
-  const variances = nk.map((c, j) => x.reduce((s, xi, i) => s + r[i][j] * xi.reduce((q, v, t) => q + (v - m[j][t]) ** 2, 0), 0) / (d * c));
-  return { weights: nk.map((c) => c / n), means, variances };
-}
-
-/** Responsibilities computed without the mixing weights (the "forgot-weights" E-step mistake), by hand. */
-function forgotWeights({ x, init }: Data): number[][] {
-  return x.map((xi) => {
-    const dens = init.means.map((mu, j) => {
-      const v = init.variances[j];
-      const sq = xi.reduce((s, t, i) => s + (t - mu[i]) ** 2, 0);
-      return Math.exp(-sq / (2 * v)) / (2 * Math.PI * v) ** (xi.length / 2);
-    });
-    const total = dens.reduce((a, b) => a + b, 0);
-    return dens.map((p) => p / total);
-  });
-}
-
-const round = (r: number[][]) => r.map((row) => row.map((v) => Number(v.toPrecision(4))));
+type Data = { x: number[][]; init: InitialMixture };
 
 // Seeds where forgetting the weights moves every M-step part beyond tolerance (on others, the means can coincide).
 describe.each([1, 3, 5, 8])("em-steps seed %i", (seed) => {
   const v: VariantRecord = createVariant("em-steps", seed);
   const data = v.data as Data;
-  const wrongResp = round(forgotWeights(data));
+  const wrongResp = forgotWeightsByHand(data.x, data.init);
   const carried = mStepByHand(data.x, wrongResp);
 
   test("parts are responsibilities (n x k), weights, means (k x d), variances", () => {

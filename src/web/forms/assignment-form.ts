@@ -68,6 +68,7 @@ export function assignmentFromForm(body: Body, rows = ITEM_ROWS, offset = 0) {
       points: optionalNumber(body, `item${i}_points`, `Exercise ${n} points`),
       rtol: optionalNumber(body, `item${i}_rtol`, `Exercise ${n} relative tolerance`),
       atol: optionalNumber(body, `item${i}_atol`, `Exercise ${n} absolute tolerance`),
+      carryForward: optionalNumber(body, `item${i}_carryForward`, `Exercise ${n} carried-forward credit`),
     });
   }
   const input = {
@@ -95,7 +96,7 @@ const FIELD_LABELS: Record<string, string> = {
   scorePolicy: "Score that counts",
   items: "Exercises",
 };
-const ITEM_FIELD_LABELS: Record<string, string> = { exercise: "exercise", params: "parameters", points: "points", rtol: "relative tolerance", atol: "absolute tolerance" };
+const ITEM_FIELD_LABELS: Record<string, string> = { exercise: "exercise", params: "parameters", points: "points", rtol: "relative tolerance", atol: "absolute tolerance", carryForward: "carried-forward credit" };
 
 /** An item problem as the form shows it: "Exercise 3 parameters: ...", highlighting that input. */
 function itemFormError(row: number, field: string, reason: string, offset: number): FormError {
@@ -139,7 +140,8 @@ export function itemRows(body: Body, exercises: { slug: string; title: string }[
       points: text(body, `item${i}_points`),
       rtol: text(body, `item${i}_rtol`),
       atol: text(body, `item${i}_atol`),
-      fields: { exercise: `item${i}_exercise`, params: `item${i}_params`, points: `item${i}_points`, rtol: `item${i}_rtol`, atol: `item${i}_atol` },
+      carryForward: text(body, `item${i}_carryForward`),
+      fields: { exercise: `item${i}_exercise`, params: `item${i}_params`, points: `item${i}_points`, rtol: `item${i}_rtol`, atol: `item${i}_atol`, carryForward: `item${i}_carryForward` },
     };
   });
 }
