@@ -9,8 +9,8 @@ export const itemInput = z.strictObject({
   atol: z.number({ error: "expected an absolute tolerance" }).min(0).max(1e6).optional(),
   carryForward: z
     .number({ error: "expected the share of points (0 to 1) an answer carried forward from a wrong earlier part earns" })
-    .min(0, { error: "carryForward must be from 0 (off) to 1 (full credit)" })
-    .max(1, { error: "carryForward must be from 0 (off) to 1 (full credit)" })
+    .min(0, { error: "must be from 0 (off) to 1 (full credit)" })
+    .max(1, { error: "must be from 0 (off) to 1 (full credit)" })
     .optional(),
 });
 

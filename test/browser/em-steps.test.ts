@@ -87,3 +87,28 @@ describe.each([
     expect(await page.textContent("#fb-means")).toMatch(/earn 50% of the points/);
   }, 60_000);
 });
+
+test("the builder form sets carried-forward credit per item; a value outside 0..1 is refused naming the input", async () => {
+  const db = live.server.db;
+  const course = await db.course.findFirstOrThrow({ where: { code: "ML101" } });
+  for (const size of ["phone", "desktop"] as const) {
+    const context = await live.browser.newContext({ viewport: size === "phone" ? PHONE : DESKTOP, isMobile: size === "phone", hasTouch: size === "phone" });
+    const page = await context.newPage();
+    await signIn(page, live.server.url, "instructor@example.edu");
+    await page.goto(`${live.server.url}/courses/${course.id}/assignments/new`);
+    await page.fill("#title", `Steps built on a ${size}`);
+    await page.selectOption("#item0_exercise", "em-steps");
+    await page.fill("#item0_carryForward", "2");
+    await Promise.all([page.waitForNavigation(), page.click("text=Create assignment")]);
+    expect(await page.getAttribute("#item0_carryForward", "aria-invalid")).toBe("true");
+    expect(await page.textContent("main")).toMatch(/Exercise 1 carried-forward credit: must be from 0 \(off\) to 1/);
+    await page.screenshot({ path: `${SHOTS}/em-steps-builder-error-${size}.png`, fullPage: true });
+    expect(await db.assignment.count({ where: { title: `Steps built on a ${size}` } })).toBe(0);
+    await page.fill("#item0_carryForward", "0.25");
+    await Promise.all([page.waitForNavigation(), page.click("text=Create assignment")]);
+    const created = await db.assignment.findFirstOrThrow({ where: { title: `Steps built on a ${size}` }, include: { items: true } });
+    expect(created.items.map((i) => [i.exercise, i.carryForward])).toEqual([["em-steps", 0.25]]);
+    expect(await page.textContent("main")).toMatch(/carried forward 25%/);
+    await context.close();
+  }
+}, 90_000);
