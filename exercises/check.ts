@@ -5,13 +5,14 @@
  * JSON round trip and 10-digit text formatting, every known mistake recognised by id and losing its
  * part, no known mistake and no value given in the question (a parameter, a true value the data
  * were drawn from, a starting point) within tolerance of the key, a perturbation beyond tolerance
- * losing the part, and a question page without NaN, "undefined" or any key value. An exercise
+ * losing the part, later parts carried forward from a mistaken earlier part accepted and moved
+ * beyond tolerance refused (exercises with error carried forward), and a question page without NaN, "undefined" or any key value. An exercise
  * offering parametrisations (variance or standard deviation, ...) is checked again on the seed with
  * one of them asked (in turn: each alternative alone, all together, the lecture's explicitly). One
  * exercise-seed pair passes when all of these hold.
  */
 import { isDeepStrictEqual } from "node:util";
-import { partTolerance, type PartResult, type PartSpec, type Value } from "../src/grading";
+import { allClose, type Mistake, partTolerance, type PartResult, type PartSpec, type Value } from "../src/grading";
 import { formatNumber } from "../src/render";
 import { allFinite } from "./common";
 import { createRng } from "../src/solver/random";
@@ -69,9 +70,9 @@ export function valueAsText(v: Value): string {
   return (v as number[]).map(f).join(", ");
 }
 
-function perturb(v: Value, part: PartSpec): Value {
+function perturb(v: Value, part: PartSpec, sign = 1): Value {
   const { rtol, atol } = partTolerance(part);
-  const f = (x: number) => x + (Math.abs(x) * 5 * rtol + 10 * atol);
+  const f = (x: number) => x + sign * (Math.abs(x) * 5 * rtol + 10 * atol);
   if (typeof v === "number") return f(v);
   if (Array.isArray(v[0])) return (v as number[][]).map((row) => row.map(f));
   return (v as number[]).map(f);
@@ -135,6 +136,46 @@ function partProblem(results: PartResult[], name: string): PartResult | undefine
   return results.find((r) => r.name === name);
 }
 
+/**
+ * Error carried forward, for exercises that offer it: after each known mistake in an earlier part,
+ * the later parts computed from the mistaken values are graded right with `carriedForward` (and
+ * wrong when the item turns carried-forward credit off), while the same values moved beyond the
+ * tolerance are refused.
+ */
+function checkCarriedForward(v: VariantRecord, mistakes: Mistake[]): string[] {
+  const ex = getExercise(v.slug);
+  if (!ex?.carryForward) return [];
+  const failures: string[] = [];
+  const parts = variantParts(v);
+  for (const m of mistakes) {
+    const answers: Record<string, Value> = { ...v.key, ...(m.answers as Record<string, Value>) };
+    for (const c of ex.carryForward(v.data, v.params, answers, partTolerance(parts[0]!))) {
+      const part = parts.find((p) => p.name === c.part);
+      if (!part || !c.from.some((f) => m.answers[f] !== undefined) || allClose(c.value, v.key[c.part]!, partTolerance(part).rtol, partTolerance(part).atol)) continue;
+      const consistent = { ...answers, [c.part]: c.value };
+      const r = gradeVariant(v, consistent);
+      const res = r.ok ? partProblem(r.parts, c.part) : undefined;
+      if (!res?.correct || res.carriedForward !== true) {
+        failures.push(`${c.part} computed from ${c.basis} after mistake ${m.id} was not accepted as carried forward (${res?.feedback ?? "unreadable"})`);
+      }
+      const off = gradeVariant(v, consistent, { carryForward: 0 });
+      if (off.ok && partProblem(off.parts, c.part)?.correct !== false) failures.push(`${c.part} after mistake ${m.id} was accepted with carried-forward credit off`);
+      // Moved up and down beyond tolerance; a direction that lands on the key or another carried value proves nothing.
+      const { rtol, atol } = partTolerance(part);
+      const candidates = [v.key[c.part]!, ...ex.carryForward(v.data, v.params, answers, partTolerance(parts[0]!)).filter((o) => o.part === c.part).map((o) => o.value)];
+      for (const sign of [1, -1]) {
+        const moved = perturb(c.value, part, sign);
+        if (candidates.some((other) => allClose(moved, other, 2 * rtol, 2 * atol))) continue;
+        const inconsistent = gradeVariant(v, { ...answers, [c.part]: moved });
+        if (inconsistent.ok && partProblem(inconsistent.parts, c.part)?.correct !== false) {
+          failures.push(`${c.part} inconsistent with ${c.basis} after mistake ${m.id} was accepted`);
+        }
+      }
+    }
+  }
+  return failures;
+}
+
 /** All failures of one exercise-seed pair ([] when it passes). */
 export function checkVariant(slug: string, seed: number, params: Record<string, unknown> = checkParamsFor(slug, seed)): string[] {
   const failures: string[] = [];
@@ -189,6 +230,8 @@ export function checkVariant(slug: string, seed: number, params: Record<string, 
         if (res.mistake !== undefined && !res.feedback) failures.push(`mistake ${m.id} has no feedback`);
       }
     }
+
+    failures.push(...checkCarriedForward(stored, mistakes));
 
     // A perturbation beyond the tolerance loses exactly that part.
     for (const p of parts) {

@@ -7,7 +7,7 @@
  * data. Templates live beside the module as `question.hbs` and are filled by `questionContext`.
  */
 import type { z } from "zod";
-import type { Mistake, PartSpec, Value } from "../src/grading";
+import type { CarriedKey, Mistake, PartSpec, Value } from "../src/grading";
 import type { Rng } from "../src/solver/random";
 
 /** A parameter an instructor may set when adding the exercise to an assignment. */
@@ -61,6 +61,12 @@ export type Exercise<P extends Record<string, unknown>, D> = {
   questionContext(data: D, params: P): Record<string, unknown>;
   /** One line for instructor tables, e.g. "n = 12, d = 2". */
   summary(data: D, params: P): string;
+  /**
+   * Error carried forward: the values later parts take when computed correctly from the student's
+   * own earlier answers (parsed, of the part's shape; the exercise decides which are readable).
+   * `tol` is the item's tolerance, for judging e.g. whether responsibilities sum to one.
+   */
+  carryForward?(data: D, params: P, answers: Partial<Record<string, Value>>, tol: { rtol: number; atol: number }): CarriedKey[];
   /** Problems that make this data unusable (empty component, zero variance, ...); [] when fine. */
   validate(data: D, key: Key): string[];
 };

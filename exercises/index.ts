@@ -2,7 +2,7 @@
  * The exercise registry: the one place every exercise type is listed (checked against the
  * contract by `satisfies`), and the functions the web app and the CLI call.
  */
-import { gradeAnswers, parseAnswers, partTolerance, type PartResult, type PartSpec, type Value, allClose, DEFAULT_ATOL, DEFAULT_RTOL, type Mistake } from "../src/grading";
+import { applyCarryForward, gradeAnswers, parseAnswers, partTolerance, type PartResult, type PartSpec, type Value, allClose, DEFAULT_ATOL, DEFAULT_RTOL, type Mistake } from "../src/grading";
 import { tex } from "../src/render";
 import { SOLVER_VERSION } from "../src/solver";
 import { createRng } from "../src/solver/random";
@@ -12,6 +12,7 @@ import { bernoulliMleExercise } from "./bernoulli-mle";
 import { eStepExercise } from "./e-step";
 import { emConvergenceExercise } from "./em-convergence";
 import { emIterationExercise } from "./em-iteration";
+import { emStepsExercise } from "./em-steps";
 import { gaussianDensityExercise } from "./gaussian-density";
 import { gaussianFullMleExercise } from "./gaussian-full-mle";
 import { gaussianMleExercise } from "./gaussian-mle";
@@ -20,7 +21,7 @@ import { mStepExercise } from "./m-step";
 import { mixtureLogLikelihoodExercise } from "./mixture-log-likelihood";
 import { mleSampleSizeExercise } from "./mle-sample-size";
 import { sphericalGaussianMleExercise } from "./spherical-gaussian-mle";
-import { asksFlags, plotCaption, checkParametrisation, conversionProblems, convertMistakes, convertParts, convertSolution, exerciseParams, fillAnswer, lectureKey, questionNote, withParametrisation } from "./parametrisation";
+import { asksFlags, plotCaption, checkParametrisation, conversionProblems, convertMistakes, convertParts, convertSolution, exerciseParams, convertCarried, fillAnswer, lectureKey, questionNote, withParametrisation } from "./parametrisation";
 import { renderQuestionHtml, renderSolutionHtml, tableView } from "./templates";
 import { GivenDataError, readGivenData } from "./given-data";
 
@@ -43,6 +44,7 @@ const EXERCISES = {
   "e-step": eStepExercise,
   "m-step": mStepExercise,
   "em-iteration": emIterationExercise,
+  "em-steps": emStepsExercise,
   "mixture-log-likelihood": mixtureLogLikelihoodExercise,
   "em-convergence": emConvergenceExercise,
 } satisfies Record<string, Exercise<any, any>>;
@@ -97,6 +99,11 @@ export type GradeResult =
 
 export function getExercise(slug: string): AnyExercise | undefined {
   return Object.prototype.hasOwnProperty.call(EXERCISES, slug) ? (EXERCISES[slug as keyof typeof EXERCISES] as unknown as AnyExercise) : undefined;
+}
+
+/** True when the exercise grades later parts from the student's own earlier ones (error carried forward). */
+export function offersCarryForward(slug: string): boolean {
+  return getExercise(slug)?.carryForward !== undefined;
 }
 
 export function exerciseSlugs(): string[] {
@@ -396,11 +403,19 @@ function recognisable(mistakes: Mistake[], parts: PartSpec[], key: Record<string
   return current;
 }
 
-export function gradeVariant(v: VariantRecord, raw: Record<string, unknown>, tol: { rtol?: number; atol?: number } = {}): GradeResult {
+/** How an item grades: its tolerance and the share of points an answer carried forward earns (default 1). */
+export type GradingOptions = { rtol?: number; atol?: number; carryForward?: number };
+
+export function gradeVariant(v: VariantRecord, raw: Record<string, unknown>, tol: GradingOptions = {}): GradeResult {
   const parts = variantParts(v);
   const parsed = parseAnswers(parts, raw);
   if (!parsed.ok) return parsed;
-  const g = gradeAnswers({ parts, key: v.key, answers: parsed.values, mistakes: variantMistakes(v, tol), rtol: tol.rtol, atol: tol.atol });
+  const mistakeTol = { rtol: tol.rtol, atol: tol.atol };
+  const graded = gradeAnswers({ parts, key: v.key, answers: parsed.values, mistakes: variantMistakes(v, mistakeTol), rtol: tol.rtol, atol: tol.atol });
+  const ex = requireExercise(v.slug);
+  const lecture = ex.carryForward?.(v.data, exerciseParams(v.params), parsed.values, { rtol: tol.rtol ?? DEFAULT_RTOL, atol: tol.atol ?? DEFAULT_ATOL }) ?? [];
+  const carried = convertCarried(v.slug, v.params, lecture);
+  const g = applyCarryForward({ parts, answers: parsed.values, graded, carried, credit: tol.carryForward, rtol: tol.rtol, atol: tol.atol });
   const results = g.parts.map((r) => ({ ...r, feedback: fillAnswer(r.feedback, r.mistake, parsed.values[r.name]) }));
   return { ok: true, values: parsed.values, parts: results, score: g.score };
 }

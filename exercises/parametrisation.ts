@@ -217,6 +217,13 @@ export function convertSolution(slug: string, params: Record<string, unknown>, k
   return { key: out, solution: { steps } };
 }
 
+/** Values carried forward (computed in the lecture's parametrisation from a student's earlier answers), in the one asked. */
+export function convertCarried<C extends { part: string; value: Value }>(slug: string, params: Record<string, unknown>, carried: C[]): C[] {
+  const asked = new Map(alternativesAsked(slug, params).map((o) => [o.part, o.quantity]));
+  if (asked.size === 0) return carried;
+  return carried.map((c) => (asked.has(c.part) ? { ...c, value: DEFS[asked.get(c.part)!].forward(c.value) } : c));
+}
+
 /** The key in the lecture's parametrisation (what the exercise's own mistakes are computed from). */
 export function lectureKey(slug: string, params: Record<string, unknown>, key: Key): Key {
   const asked = alternativesAsked(slug, params);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent numpy keys for the six core exercises.
+"""Independent numpy keys for the six core exercises and em-steps.
 
 Reads test/fixtures/exercises/variants.json (written from `likely exercises show SLUG --seed S
 --param ... --json`, see export_variants below) and writes test/fixtures/exercises/numpy-keys.json:
@@ -30,6 +30,7 @@ CASES = [
     ("gaussian-full-mle", {}), ("gaussian-full-mle", {"n": 12, "d": 3}),
     ("gmm-known-labels", {}), ("gmm-known-labels", {"n": 24, "d": 2, "k": 3}),
     ("em-iteration", {}), ("em-iteration", {"n": 20, "d": 2, "k": 3}),
+    ("em-steps", {}), ("em-steps", {"n": 8, "d": 2, "k": 3}),
 ]
 SEEDS = [1, 2, 3, 4]
 
@@ -84,7 +85,7 @@ def key_for(slug, data):
             means.append(mu.tolist())
             variances.append(float(((pts - mu) ** 2).sum() / (d * len(pts))))
         return {"weights": weights, "means": means, "variances": variances}
-    if slug == "em-iteration":
+    if slug in ("em-iteration", "em-steps"):
         x = as_matrix(data["x"])
         init = data["init"]
         n, d = x.shape
@@ -101,7 +102,9 @@ def key_for(slug, data):
         nk = resp.sum(axis=0)
         new_means = (resp.T @ x) / nk[:, None]
         new_vars = [float((resp[:, j] * ((x - new_means[j]) ** 2).sum(axis=1)).sum() / (d * nk[j])) for j in range(k)]
-        return {"weights": (nk / n).tolist(), "means": new_means.tolist(), "variances": new_vars}
+        key = {"weights": (nk / n).tolist(), "means": new_means.tolist(), "variances": new_vars}
+        # em-steps also asks for the E-step's responsibilities.
+        return {"responsibilities": resp.tolist(), **key} if slug == "em-steps" else key
     raise ValueError(f"no numpy reference for {slug}")
 
 

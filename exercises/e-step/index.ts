@@ -1,8 +1,8 @@
 import { eStep } from "../../src/solver";
 import { roundTo } from "../../src/solver/datasets";
 import { defineExercise } from "../contract";
-import { mistake, pointsPlot, pointsTable, reversed, type SphericalMixture, sum } from "../common";
-import { sampleWithInit, texLines, texMixture, weightedDensities } from "../em-shared";
+import { pointsPlot, pointsTable, type SphericalMixture, sum } from "../common";
+import { eStepMistakes, sampleWithInit, texLines, texMixture, weightedDensities } from "../em-shared";
 import { paramsSchema, sizeParam } from "../params";
 import { texMat, texNum } from "../tex";
 
@@ -14,13 +14,6 @@ const params = [
   sizeParam.d(1, 1, 3),
   sizeParam.k(2, 2, 4),
 ];
-
-function normalise(rows: number[][]): number[][] {
-  return rows.map((r) => {
-    const s = sum(r);
-    return r.map((v) => v / s);
-  });
-}
 
 export const eStepExercise = defineExercise<Params, Data>({
   slug: "e-step",
@@ -74,25 +67,7 @@ export const eStepExercise = defineExercise<Params, Data>({
     { name: "responsibilities", label: "Responsibilities p(j | i): one row per point, one column per component", shape: { kind: "matrix", rows: m, cols: k } },
   ],
   mistakes(data, _p, key) {
-    const { x } = data;
-    const resp = key.responsibilities as number[][];
-    const noWeights = normalise(weightedDensities(x, { ...data, weights: data.weights.map(() => 1) }));
-    // Dropping the 1/sigma^d factor of each density (only the exponentials, weighted).
-    const expOnly = normalise(
-      x.map((xi) => data.weights.map((w, j) => w * Math.exp(-sum(xi.map((v, t) => (v - data.means[j][t]) ** 2)) / (2 * data.variances[j])))),
-    );
-    return [
-      ...mistake("unnormalised-responsibilities", "You did not divide by the sum over components; each point's responsibilities must sum to one.", {
-        responsibilities: weightedDensities(x, data),
-      }),
-      ...mistake("forgot-weights", "You left out the mixing weights γⱼ; the numerator is γⱼ N(x | μⱼ, σⱼ² I).", { responsibilities: noWeights }),
-      ...mistake("dropped-normaliser", "You dropped the normalising factor (2πσⱼ²) raised to −d/2 from the densities; it differs between components, so it does not cancel.", {
-        responsibilities: expOnly,
-      }),
-      ...mistake("columns-swapped", "Your columns are in a different order; column j is component j as given.", {
-        responsibilities: resp.map((row) => reversed(row)),
-      }),
-    ];
+    return eStepMistakes(data.x, data, key.responsibilities as number[][]);
   },
   table: ({ x }) => pointsTable(x),
   questionContext: (data) => ({

@@ -1,7 +1,7 @@
 import { eStep, gmmEm } from "../../src/solver";
 import { defineExercise } from "../contract";
 import { mistake, sum, type SphericalMixture } from "../common";
-import { fromInitialMixture, mStepMistakes, sampleWithInit, weightedDensities } from "../em-shared";
+import { fromInitialMixture, keyResponsibilities, mStepCarried, mStepMistakes, sampleWithInit, weightedDensities } from "../em-shared";
 import { paramsSchema, sizeParam } from "../params";
 import { texMat, texVec } from "../tex";
 
@@ -85,6 +85,8 @@ export const emIterationExercise = defineExercise<Params, Data>({
       ),
     ];
   },
+  // Variances measured around the student's own means earn credit (error carried forward).
+  carryForward: ({ x, init }, _p, answers, tol) => mStepCarried(x, keyResponsibilities(x, init), answers, tol, { studentResponsibilities: false }),
   ...fromInitialMixture("The data and the initial components"),
 });
 

@@ -2,7 +2,7 @@ import { gmmKnownLabels, sphericalGaussianMle } from "../../src/solver";
 import { mixtureSample } from "../../src/solver/datasets";
 import { defineExercise } from "../contract";
 import { mistake, pointsPlot, pointsTable } from "../common";
-import { texLines } from "../em-shared";
+import { mStepCarried, texLines } from "../em-shared";
 import { paramsSchema, sizeParam } from "../params";
 import { texMat, texNum, texVec } from "../tex";
 
@@ -99,6 +99,11 @@ export const gmmKnownLabelsExercise = defineExercise<Params, Data>({
         variances: variances.map((v) => Math.sqrt(v)),
       }),
     ];
+  },
+  // Variances measured around the student's own means earn credit (error carried forward).
+  carryForward({ x, labels, k }, _p, answers, tol) {
+    const oneHot = labels.map((l) => Array.from({ length: k }, (_, j) => (j === l ? 1 : 0)));
+    return mStepCarried(x, oneHot, answers, tol, { studentResponsibilities: false });
   },
   table: ({ x, labels }) => pointsTable(x, { columns: ["label"], rows: labels.map((l) => [l + 1]) }),
   questionContext: ({ x, labels, k }) => ({

@@ -2,7 +2,7 @@ import { eStep } from "../../src/solver";
 import { roundTo } from "../../src/solver/datasets";
 import { defineExercise } from "../contract";
 import { pointsPlot, pointsTable, sum } from "../common";
-import { mStepMistakes, mStepSpherical, sampleWithInit, texLines } from "../em-shared";
+import { mStepCarried, mStepMistakes, mStepSpherical, sampleWithInit, texLines } from "../em-shared";
 import { paramsSchema, sizeParam } from "../params";
 import { texMat, texNum, texVec } from "../tex";
 
@@ -88,6 +88,8 @@ export const mStepExercise = defineExercise<Params, Data>({
       { orderMatters: true },
     );
   },
+  // Variances measured around the student's own means earn credit (error carried forward).
+  carryForward: ({ x, responsibilities }, _p, answers, tol) => mStepCarried(x, responsibilities, answers, tol, { studentResponsibilities: false }),
   table: ({ x, responsibilities }) =>
     pointsTable(x, { columns: responsibilities[0].map((_, j) => `r${j + 1}`), rows: responsibilities }),
   questionContext: ({ x, responsibilities }) => ({

@@ -18,6 +18,8 @@ export type ItemRow = {
   atol: number | null;
   /** JSON of the data the instructor gave; null: each student gets generated data. */
   data: string | null;
+  /** Share of points for answers carried forward (0 to 1); null: full credit. */
+  carryForward: number | null;
 };
 
 export type AssignmentRow = {
@@ -93,17 +95,17 @@ export async function updateAssignment(db: Db, id: number, changes: AssignmentCh
   });
 }
 
-const ITEM_AUDIT = { id: true, position: true, exercise: true, params: true, points: true, rtol: true, atol: true, assignment: { select: { id: true, title: true, courseId: true } } } as const;
+const ITEM_AUDIT = { id: true, position: true, exercise: true, params: true, points: true, rtol: true, atol: true, carryForward: true, assignment: { select: { id: true, title: true, courseId: true } } } as const;
 
 function itemLabel(item: { position: number; assignment: { title: string } }): string {
   return `Exercise ${item.position + 1} of "${item.assignment.title}"`;
 }
 
-/** Changes an item's points, tolerances (or, before any variant exists, exercise and parameters); audited. */
+/** Changes an item's points, tolerances, carried-forward credit (or, before any variant exists, exercise and parameters); audited. */
 export async function updateItem(
   db: Db,
   itemId: number,
-  changes: Partial<Pick<ItemRow, "points" | "rtol" | "atol">> & { exercise?: string; params?: Record<string, unknown> },
+  changes: Partial<Pick<ItemRow, "points" | "rtol" | "atol" | "carryForward">> & { exercise?: string; params?: Record<string, unknown> },
 ): Promise<void> {
   const { params, ...rest } = changes;
   const data = { ...rest, ...(params ? { params: JSON.stringify(params) } : {}) };

@@ -48,7 +48,7 @@ export async function updateRegradedSubmissions(
         await tx.regradeLog.create({ data: { itemId, submissionId: c.submissionId, oldScore: c.oldScore, newScore: c.newScore, byUserId } });
       }
     }
-    const item = await tx.assignmentItem.findUniqueOrThrow({ where: { id: itemId }, select: { position: true, rtol: true, atol: true, assignment: { select: { id: true, title: true, courseId: true } } } });
+    const item = await tx.assignmentItem.findUniqueOrThrow({ where: { id: itemId }, select: { position: true, rtol: true, atol: true, carryForward: true, assignment: { select: { id: true, title: true, courseId: true } } } });
     const scored = changes.filter((c) => c.oldScore !== c.newScore);
     const who = new Map(
       (await tx.submission.findMany({ where: { id: { in: scored.map((c) => c.submissionId) } }, select: { id: true, attempt: true, user: { select: { email: true } } } })).map((s) => [s.id, s]),
@@ -60,7 +60,7 @@ export async function updateRegradedSubmissions(
       assignmentId: item.assignment.id,
       summary: `Exercise ${item.position + 1} of "${item.assignment.title}" regraded: ${scored.length} score${scored.length === 1 ? "" : "s"} changed`,
       before: { scores: scored.map((c) => row(c, c.oldScore)) },
-      after: { tolerance: { rtol: item.rtol, atol: item.atol }, scores: scored.map((c) => row(c, c.newScore)) },
+      after: { tolerance: { rtol: item.rtol, atol: item.atol }, carryForward: item.carryForward, scores: scored.map((c) => row(c, c.newScore)) },
     });
   });
 }

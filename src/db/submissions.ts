@@ -106,7 +106,7 @@ function prepared(connection: Database): Statements {
       context: connection
         .prepare(
           `SELECT v.id, v.itemId, v.quizItemId, v.userId, v.exercise, v.seed, v.params, v.data, v.key, v.solution, v.solverVersion, v.practiceItemId, v.createdAt,
-                  i.rtol AS item_rtol, i.atol AS item_atol,
+                  i.rtol AS item_rtol, i.atol AS item_atol, i.carryForward AS item_carryForward,
                   a.id AS a_id, a.opensAt AS a_opensAt, a.dueAt AS a_dueAt, a.maxAttempts AS a_maxAttempts, a.timeLimitMinutes AS a_timeLimitMinutes,
                   e.assignmentId AS e_assignmentId, e.dueAt AS e_dueAt, e.extraAttempts AS e_extraAttempts, e.extraMinutes AS e_extraMinutes,
                   s.startedAt AS s_startedAt
@@ -133,7 +133,7 @@ const toRow = (r: RawSubmission): SubmissionRow => ({ ...r, createdAt: toDate(r.
 /** What submitAnswers() reads before grading. */
 export type SubmitContext = {
   variant: VariantRow;
-  item: { rtol: number | null; atol: number | null };
+  item: { rtol: number | null; atol: number | null; carryForward: number | null };
   assignment: Pick<AssignmentRow, "id" | "opensAt" | "dueAt" | "maxAttempts" | "timeLimitMinutes">;
   extension: ExtensionRow | null;
   /** When the user's clock on a timed assignment started; null when untimed or not started. */
@@ -146,6 +146,7 @@ type RawContext = Omit<VariantRow, "createdAt"> & {
   createdAt: string;
   item_rtol: number | null;
   item_atol: number | null;
+  item_carryForward: number | null;
   a_id: number;
   a_opensAt: string | null;
   a_dueAt: string | null;
@@ -172,7 +173,7 @@ export async function selectSubmitContext(db: Db, variantId: number, userId: num
     const a = ctx.assignment;
     return {
       variant: ctx.variant,
-      item: { rtol: ctx.item.rtol, atol: ctx.item.atol },
+      item: { rtol: ctx.item.rtol, atol: ctx.item.atol, carryForward: ctx.item.carryForward },
       assignment: { id: a.id, opensAt: a.opensAt, dueAt: a.dueAt, maxAttempts: a.maxAttempts, timeLimitMinutes: a.timeLimitMinutes },
       extension: await selectOptionalExtension(db, a.id, userId),
       startedAt: a.timeLimitMinutes ? ((await selectOptionalStart(db, a.id, userId))?.startedAt ?? null) : null,
@@ -182,11 +183,11 @@ export async function selectSubmitContext(db: Db, variantId: number, userId: num
   const st = prepared(connection);
   const r = st.context.get(variantId) as RawContext | undefined;
   if (!r || r.userId !== userId) return null;
-  const { item_rtol, item_atol, a_id, a_opensAt, a_dueAt, a_maxAttempts, a_timeLimitMinutes, e_assignmentId, e_dueAt, e_extraAttempts, e_extraMinutes, s_startedAt, createdAt, ...variant } = r;
+  const { item_rtol, item_atol, item_carryForward, a_id, a_opensAt, a_dueAt, a_maxAttempts, a_timeLimitMinutes, e_assignmentId, e_dueAt, e_extraAttempts, e_extraMinutes, s_startedAt, createdAt, ...variant } = r;
   const earlier = idempotencyKey ? (st.byKey.get(userId, idempotencyKey) as RawSubmission | undefined) : undefined;
   return {
     variant: { ...variant, createdAt: toDate(createdAt) },
-    item: { rtol: item_rtol, atol: item_atol },
+    item: { rtol: item_rtol, atol: item_atol, carryForward: item_carryForward },
     assignment: { id: a_id, opensAt: toOptionalDate(a_opensAt), dueAt: toOptionalDate(a_dueAt), maxAttempts: a_maxAttempts, timeLimitMinutes: a_timeLimitMinutes },
     extension: e_assignmentId === null ? null : { assignmentId: e_assignmentId, userId, dueAt: toOptionalDate(e_dueAt), extraAttempts: e_extraAttempts ?? 0, extraMinutes: e_extraMinutes ?? 0 },
     startedAt: toOptionalDate(s_startedAt),

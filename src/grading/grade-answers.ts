@@ -23,7 +23,11 @@ export type PartSpec = {
 };
 /** A known wrong answer: the value(s) it produces per part and what went wrong. */
 export type Mistake = { id: string; message: string; answers: Partial<Record<string, Value>> };
-export type PartResult = { name: string; correct: boolean; feedback: string; mistake?: string };
+/**
+ * `carriedForward`: right given the student's own earlier part rather than the key (error carried
+ * forward, see carry-forward.ts); `credit`: the share of the part's points it earns when below 1.
+ */
+export type PartResult = { name: string; correct: boolean; feedback: string; mistake?: string; carriedForward?: boolean; credit?: number };
 
 export type GradeInput = {
   parts: PartSpec[];

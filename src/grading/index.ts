@@ -6,3 +6,4 @@ export { type Shape, type Value, formatShape } from "./shape";
 export { DEFAULT_RTOL, DEFAULT_ATOL, isClose, allClose } from "./tolerance";
 export { type ParseResult, parseAnswer, parseAnswers, MAX_INPUT_LENGTH } from "./parse-answer";
 export { type PartSpec, type Mistake, type PartResult, gradeAnswers, partTolerance, significantDigits, toleranceSentence } from "./grade-answers";
+export { type CarriedKey, applyCarryForward, carryForwardSentence, DEFAULT_CARRY_FORWARD } from "./carry-forward";

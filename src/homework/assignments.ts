@@ -44,7 +44,7 @@ export function resolveItems(items: AssignmentInput["items"], prefix = "items"):
     }
     if (item.data !== undefined) {
       const given = resolveGivenData(item, i, prefix);
-      return { exercise: item.exercise, params: given.params, data: given.data, points: item.points ?? 1, rtol: item.rtol ?? null, atol: item.atol ?? null };
+      return { exercise: item.exercise, params: given.params, data: given.data, points: item.points ?? 1, rtol: item.rtol ?? null, atol: item.atol ?? null, carryForward: item.carryForward ?? null };
     }
     let params: Record<string, unknown>;
     try {
@@ -54,7 +54,7 @@ export function resolveItems(items: AssignmentInput["items"], prefix = "items"):
       if (err instanceof ExerciseError) throw new ItemError(i, "params", err.message, prefix);
       throw err;
     }
-    return { exercise: item.exercise, params, points: item.points ?? 1, rtol: item.rtol ?? null, atol: item.atol ?? null };
+    return { exercise: item.exercise, params, points: item.points ?? 1, rtol: item.rtol ?? null, atol: item.atol ?? null, carryForward: item.carryForward ?? null };
   });
 }
 

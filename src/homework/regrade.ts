@@ -2,18 +2,19 @@ import { gradeVariant } from "../../exercises";
 import type { ItemRow } from "../db/assignments";
 import type { Db } from "../db/client";
 import { selectItemSubmissions, updateRegradedSubmissions } from "../db/item-submissions";
+import { itemGrading } from "./submit";
 import { toRecord } from "./variants";
 
 export type RegradeChange = { submissionId: number; student: string; email: string; attempt: number; oldScore: number; newScore: number };
 
 /**
  * Re-scores every stored submission of an item against its stored key with the item's current
- * tolerance. Keys are never recomputed: only the comparison changes. Returns the changed grades;
+ * tolerance and carried-forward credit. Keys are never recomputed: only the comparison changes. Returns the changed grades;
  * with `apply: false` (the preview) nothing is written.
  */
 export async function regradeItem(db: Db, item: ItemRow, byUserId: number, options: { apply: boolean } = { apply: true }): Promise<{ checked: number; changed: RegradeChange[] }> {
   const submissions = await selectItemSubmissions(db, item.id);
-  const tolerance = { ...(item.rtol !== null ? { rtol: item.rtol } : {}), ...(item.atol !== null ? { atol: item.atol } : {}) };
+  const tolerance = itemGrading(item);
   const updates: Parameters<typeof updateRegradedSubmissions>[3] = [];
   const changed: RegradeChange[] = [];
   for (const s of submissions) {

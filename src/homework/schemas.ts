@@ -14,6 +14,11 @@ export const itemInput = z.strictObject({
   atol: z.number({ error: "expected an absolute tolerance" }).min(0).max(1e6).optional(),
   /** The instructor's own data (checked by the exercise, exercises/given-data.ts): every student gets exactly it. */
   data: z.unknown().optional(),
+  carryForward: z
+    .number({ error: "expected the share of points (0 to 1) an answer carried forward from a wrong earlier part earns" })
+    .min(0, { error: "must be from 0 (off) to 1 (full credit)" })
+    .max(1, { error: "must be from 0 (off) to 1 (full credit)" })
+    .optional(),
 });
 
 export const assignmentInput = z.strictObject({
@@ -32,7 +37,7 @@ export const assignmentInput = z.strictObject({
     .nullable()
     .optional(),
   practice: z.enum(["always", "after-due", "never"], { error: 'practice must be "always", "after-due" or "never"' }).optional(),
-  items: z.array(itemInput, { error: "expected items: a list of {exercise, params?, parametrisation?, points?, rtol?, atol?}" }).min(1, { error: "an assignment needs at least one item" }).max(50),
+  items: z.array(itemInput, { error: "expected items: a list of {exercise, params?, parametrisation?, data?, points?, rtol?, atol?, carryForward?}" }).min(1, { error: "an assignment needs at least one item" }).max(50),
 });
 export type AssignmentInput = z.output<typeof assignmentInput>;
 

@@ -9,7 +9,7 @@ import { ensureStart } from "../db/assignment-starts";
 import { formatMinutes, studentPolicy } from "./policy";
 import { toRecord } from "./variants";
 
-export type PartFeedback = { name: string; correct: boolean; feedback: string; mistake?: string };
+export type PartFeedback = { name: string; correct: boolean; feedback: string; mistake?: string; carriedForward?: boolean; credit?: number };
 export type SubmitOutcome = {
   submissionId: number;
   attempt: number;
@@ -63,10 +63,7 @@ export async function submitAnswers(
   }
   if (policy.status === "closed") throw new HttpError(409, "This assignment is closed: the due date has passed.");
 
-  const graded = gradeVariant(toRecord(variant), input.answers, {
-    ...(item.rtol !== null ? { rtol: item.rtol } : {}),
-    ...(item.atol !== null ? { atol: item.atol } : {}),
-  });
+  const graded = gradeVariant(toRecord(variant), input.answers, itemGrading(item));
   if (!graded.ok) {
     throw new HttpError(422, "Some answers could not be read; nothing was graded and no attempt was used.", { parts: graded.errors });
   }
@@ -103,10 +100,8 @@ async function submitPractice(db: Db, input: { variantId: number; userId: number
     if (earlier && earlier.variantId === ctx.variant.id) return outcome(earlier, null, true);
     if (earlier) throw new HttpError(409, "This idempotency key was already used for another exercise.");
   }
-  const graded = gradeVariant(toRecord(ctx.variant), input.answers, {
-    ...(ctx.item.rtol !== null ? { rtol: ctx.item.rtol } : {}),
-    ...(ctx.item.atol !== null ? { atol: ctx.item.atol } : {}),
-  });
+  // Practice is graded by its item's rules (tolerances, carried-forward credit), like the graded variant.
+  const graded = gradeVariant(toRecord(ctx.variant), input.answers, itemGrading(ctx.item));
   if (!graded.ok) throw new HttpError(422, "Some answers could not be read; nothing was graded.", { parts: graded.errors });
   const result = await insertSubmissionWithinLimit(
     db,
@@ -129,4 +124,13 @@ async function submitPractice(db: Db, input: { variantId: number; userId: number
 function utcText(d: Date): string {
   const iso = d.toISOString();
   return `${iso.slice(11, 19)} UTC on ${iso.slice(0, 10)}`;
+}
+
+/** How an item's answers are graded: its own tolerances and carried-forward credit where it sets them. */
+export function itemGrading(item: { rtol: number | null; atol: number | null; carryForward: number | null }) {
+  return {
+    ...(item.rtol !== null ? { rtol: item.rtol } : {}),
+    ...(item.atol !== null ? { atol: item.atol } : {}),
+    ...(item.carryForward !== null ? { carryForward: item.carryForward } : {}),
+  };
 }

@@ -177,6 +177,30 @@ describe.each(["phone", "desktop"] as const)("axe at %s size: no serious or crit
   }, 180_000);
 });
 
+// em-steps (issue 12, point 2): the step-by-step EM page before and after a submission whose
+// M-step parts are marked carried forward.
+test.each(["phone", "desktop"] as const)("axe on em-steps with carried-forward feedback at %s size", async (size) => {
+  const instructor = await token("instructor@example.edu");
+  const created = await api("POST", `/api/v1/courses/${courseId}/assignments`, instructor, { title: `EM steps ${size}`, kind: "homework", items: [{ exercise: "em-steps", carryForward: 0.5 }] });
+  const itemId = (await live.server.db.assignmentItem.findFirstOrThrow({ where: { assignmentId: created.body.id as number } })).id;
+  const student = await newPage(size, "student3@example.edu");
+  await student.goto(`${live.server.url}/assignments/${created.body.id as number}/items/${itemId}`);
+  const findings = await check(student, "exercise em-steps", size);
+  // Responsibilities without the weights would be a mistake; any readable rows summing to one carry forward.
+  const x = (await student.evaluate(async (u) => (await fetch(u!)).json(), await student.getAttribute("a:has-text('Download data (JSON)')", "href"))) as { data: { x: number[][] } };
+  const n = x.data.x.length;
+  await student.fill("#part-responsibilities", Array.from({ length: n }, () => "0.5, 0.5").join("\n"));
+  const mean = x.data.x.reduce((s, p) => s + p[0]!, 0) / n;
+  const variance = x.data.x.reduce((s, p) => s + (p[0]! - mean) ** 2, 0) / n;
+  await student.fill("#part-weights", "0.5, 0.5");
+  await student.fill("#part-means", `${mean}\n${mean}`);
+  await student.fill("#part-variances", `${variance}, ${variance}`);
+  await Promise.all([student.waitForURL(/result=/), student.click("button:has-text('Submit answer')")]);
+  expect(await student.locator(".badge.carried").count()).toBe(3);
+  findings.push(...(await check(student, "exercise em-steps with carried-forward feedback", size)));
+  expect(findings).toEqual([]);
+}, 120_000);
+
 test("axe on the live quiz: presenter (projector and desktop) and a student's phone, through its states", async () => {
   const findings: Finding[] = [];
   const presenter = await newPage("projector", "instructor@example.edu");

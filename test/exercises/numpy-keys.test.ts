@@ -1,5 +1,5 @@
 /**
- * The keys of the six core exercises against an independent numpy computation
+ * The keys of the six core exercises and em-steps against an independent numpy computation
  * (scripts/make-exercise-fixtures.py, run with Debian's python3 and numpy 1.24).
  */
 import fs from "node:fs";
@@ -30,7 +30,7 @@ function expectClose(actual: Value, expected: Value, where: string): void {
 }
 
 test("fixtures cover every core slug with several seeds", () => {
-  for (const slug of CORE_SLUGS) expect(numpy.keys.filter((k) => k.slug === slug).length).toBeGreaterThanOrEqual(4);
+  for (const slug of [...CORE_SLUGS, "em-steps"]) expect(numpy.keys.filter((k) => k.slug === slug).length).toBeGreaterThanOrEqual(4);
   expect(numpy.keys).toHaveLength(variants.length);
 });
 

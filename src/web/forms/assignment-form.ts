@@ -124,6 +124,7 @@ export function assignmentFromForm(body: Body, rows = ITEM_ROWS, offset = 0) {
       rtol: optionalNumber(body, `item${i}_rtol`, `Exercise ${n} relative tolerance`),
       atol: optionalNumber(body, `item${i}_atol`, `Exercise ${n} absolute tolerance`),
       ...givenData(body, i, exercise, `Exercise ${n} data`),
+      carryForward: optionalNumber(body, `item${i}_carryForward`, `Exercise ${n} carried-forward credit`),
     });
   }
   const input = {
@@ -156,7 +157,7 @@ const FIELD_LABELS: Record<string, string> = {
   practice: "Practice",
   items: "Exercises",
 };
-const ITEM_FIELD_LABELS: Record<string, string> = { exercise: "exercise", params: "parameters", parametrisation: "asks for", data: "data", points: "points", rtol: "relative tolerance", atol: "absolute tolerance" };
+const ITEM_FIELD_LABELS: Record<string, string> = { exercise: "exercise", params: "parameters", parametrisation: "asks for", data: "data", points: "points", rtol: "relative tolerance", atol: "absolute tolerance", carryForward: "carried-forward credit" };
 
 /** An item problem as the form shows it: "Exercise 3 parameters: ...", highlighting that input. */
 function itemFormError(row: number, field: string, reason: string, offset: number): FormError {
@@ -203,9 +204,10 @@ export function itemRows(body: Body, exercises: { slug: string; title: string }[
       points: text(body, `item${i}_points`),
       rtol: text(body, `item${i}_rtol`),
       atol: text(body, `item${i}_atol`),
+      carryForward: text(body, `item${i}_carryForward`),
       // A chosen file is not sent back; its text is kept in the text area so nothing is lost on an error.
       data: typeof body[`item${i}_datafile`] === "string" && (body[`item${i}_datafile`] as string).trim() !== "" ? (body[`item${i}_datafile`] as string) : text(body, `item${i}_data`),
-      fields: { exercise: `item${i}_exercise`, params: `item${i}_params`, parametrisation: `item${i}_parametrisation`, points: `item${i}_points`, rtol: `item${i}_rtol`, atol: `item${i}_atol`, data: `item${i}_data`, datafile: `item${i}_datafile` },
+      fields: { exercise: `item${i}_exercise`, params: `item${i}_params`, parametrisation: `item${i}_parametrisation`, points: `item${i}_points`, rtol: `item${i}_rtol`, atol: `item${i}_atol`, carryForward: `item${i}_carryForward`, data: `item${i}_data`, datafile: `item${i}_datafile` },
     };
   });
 }

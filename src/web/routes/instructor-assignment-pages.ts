@@ -150,7 +150,7 @@ export function instructorAssignmentPages(db: Db): Router {
 
   async function renderEdit(res: Response, assignment: AssignmentRow, status: number, posted?: Record<string, unknown>, error?: FormError) {
     const counts = await selectVariantCounts(db, assignment.id);
-    const value = (item: AssignmentRow["items"][number], name: "points" | "rtol" | "atol") =>
+    const value = (item: AssignmentRow["items"][number], name: "points" | "rtol" | "atol" | "carryForward") =>
       posted ? (typeof posted[`existing${item.id}_${name}`] === "string" ? posted[`existing${item.id}_${name}`] : "") : item[name];
     res.status(status).render("instructor/assignment-edit", {
       title: `Edit ${assignment.title}`,
@@ -167,8 +167,9 @@ export function instructorAssignmentPages(db: Db): Router {
         points: value(item, "points"),
         rtol: value(item, "rtol"),
         atol: value(item, "atol"),
+        carryForward: value(item, "carryForward"),
         remove: posted?.[`existing${item.id}_remove`] === "1",
-        fields: { points: `existing${item.id}_points`, rtol: `existing${item.id}_rtol`, atol: `existing${item.id}_atol`, remove: `existing${item.id}_remove` },
+        fields: { points: `existing${item.id}_points`, rtol: `existing${item.id}_rtol`, atol: `existing${item.id}_atol`, carryForward: `existing${item.id}_carryForward`, remove: `existing${item.id}_remove` },
       })),
       ...errorView(error),
     });
@@ -197,7 +198,7 @@ export function instructorAssignmentPages(db: Db): Router {
       const newItems = resolveItems(addedParsed.data, "New exercise");
       const counts = await selectVariantCounts(db, assignment.id);
       const removals: number[] = [];
-      const changes: { id: number; points: number; rtol: number | null; atol: number | null }[] = [];
+      const changes: { id: number; points: number; rtol: number | null; atol: number | null; carryForward: number | null }[] = [];
       for (const item of assignment.items) {
         const prefix = `existing${item.id}_`;
         const label = `Exercise ${item.position + 1}`;
@@ -211,11 +212,15 @@ export function instructorAssignmentPages(db: Db): Router {
         const points = num("points") ?? item.points;
         const rtol = num("rtol");
         const atol = num("atol");
+        const carryForward = num("carryForward");
         // The same bounds as a new item: points positive, tolerances non-negative, rtol at most 1.
         if (!(Number.isFinite(points) && points > 0 && points <= 1000)) throw { message: `${label} points: expected a positive number up to 1000`, field: `${prefix}points` } satisfies FormError;
         if (rtol !== null && !(Number.isFinite(rtol) && rtol >= 0 && rtol <= 1)) throw { message: `${label} relative tolerance: expected a number from 0 to 1`, field: `${prefix}rtol` } satisfies FormError;
         if (atol !== null && !(Number.isFinite(atol) && atol >= 0 && atol <= 1e6)) throw { message: `${label} absolute tolerance: expected a non-negative number`, field: `${prefix}atol` } satisfies FormError;
-        changes.push({ id: item.id, points, rtol, atol });
+        if (carryForward !== null && !(Number.isFinite(carryForward) && carryForward >= 0 && carryForward <= 1)) {
+          throw { message: `${label} carried-forward credit: expected a number from 0 (off) to 1 (full credit)`, field: `${prefix}carryForward` } satisfies FormError;
+        }
+        changes.push({ id: item.id, points, rtol, atol, carryForward });
       }
       await updateAssignment(db, assignment.id, {
         title: p.title, kind: p.kind, opensAt: p.opensAt ?? null, dueAt: p.dueAt ?? null,
@@ -224,7 +229,7 @@ export function instructorAssignmentPages(db: Db): Router {
         timeLimitMinutes: p.timeLimitMinutes ?? null, practice: p.practice ?? assignment.practice,
       });
       for (const id of removals) await deleteItem(db, id);
-      for (const c of changes) await updateItem(db, c.id, { points: c.points, rtol: c.rtol, atol: c.atol });
+      for (const c of changes) await updateItem(db, c.id, { points: c.points, rtol: c.rtol, atol: c.atol, carryForward: c.carryForward });
       for (const item of newItems) await insertItem(db, assignment.id, item);
       res.redirect(303, `/assignments/${assignment.id}?saved=1`);
     } catch (err) {

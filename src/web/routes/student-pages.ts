@@ -1,13 +1,13 @@
 import crypto from "node:crypto";
 import { Router, type Request, type Response } from "express";
-import { dataAsCsv, dataAsJson, renderSolution } from "../../../exercises";
+import { dataAsCsv, dataAsJson, offersCarryForward, renderSolution } from "../../../exercises";
 import type { Db } from "../../db/client";
 import { insertStudentEnrollment, selectOptionalCourseByJoinCode } from "../../db/dashboard";
 import { selectOptionalSubmissionOfVariant, selectRecentSubmissionsForVariant } from "../../db/submissions";
 import { hasInstructorChosenPassword } from "../../auth/change-password";
 import { selectRegradesForStudent } from "../../db/item-submissions";
 import { selectVariantFor } from "../../homework/variant-access";
-import { DEFAULT_ATOL, DEFAULT_RTOL, toleranceSentence } from "../../grading";
+import { carryForwardSentence, DEFAULT_ATOL, DEFAULT_RTOL, toleranceSentence } from "../../grading";
 import { answerText } from "../forms/answer-text";
 import { answerPartsView } from "../forms/answer-parts";
 import { examClock } from "../exam-clock";
@@ -74,6 +74,7 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
     questionHtml: question.html,
     parts,
     toleranceText: toleranceSentence(state.item.rtol ?? DEFAULT_RTOL, state.item.atol ?? DEFAULT_ATOL),
+    carryForwardText: offersCarryForward(state.item.exercise) ? carryForwardSentence(state.item.carryForward ?? undefined) : undefined,
     focusNotice: !firstBad && (page.result !== undefined || page.error !== undefined),
     result: page.result,
     errors: page.errors,

@@ -1,5 +1,6 @@
 import { Router } from "express";
-import { renderSolution } from "../../../../exercises";
+import { offersCarryForward, renderSolution } from "../../../../exercises";
+import { DEFAULT_CARRY_FORWARD } from "../../../grading";
 import type { Db } from "../../../db/client";
 import { selectAssignmentsForCourse, selectOptionalAssignment } from "../../../db/assignments";
 import { selectSubmissionsForAssignment } from "../../../db/submissions";
@@ -63,6 +64,8 @@ export function homeworkApi(db: Db, options: { submitLimitPerMinute: number; gra
           exercise: s.item.exercise,
           variantId: s.variant!.id,
           points: s.item.points,
+          // Share of points for an answer carried forward from a wrong earlier part (exercises that offer it).
+          ...(offersCarryForward(s.item.exercise) ? { carryForward: s.item.carryForward ?? DEFAULT_CARRY_FORWARD } : {}),
           prompt: question.html,
           data: toStudentVariant(s.variant!).data,
           parts: question.parts.map(({ name, label, shape }) => ({ name, label, shape })),
