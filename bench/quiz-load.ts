@@ -9,7 +9,8 @@
  * (SQLite synchronous, FULL = the default of a real server), --personal (one variant per student
  * instead of shared data: each phone fetches its own question), --json (figures as JSON),
  * --burst (a true burst instead of the spread, see below), --window MS (burst window, 190),
- * --profile (with --burst: where the server process's CPU time went during Likely's burst).
+ * --profile (with --burst: where the server process's CPU time went during Likely's burst),
+ * --server PATH (another build's dist/src/server.js, e.g. an older commit's, for before/after figures).
  *
  * --burst needs wrk on the PATH (Debian/Ubuntu: `sudo apt-get install wrk`; it says so if missing).
  * Each student prepares their answer when the question arrives on their stream, then wrk sends all
@@ -424,6 +425,7 @@ async function main(): Promise<void> {
       LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0",
       LIKELY_SQLITE_SYNCHRONOUS: sync,
     },
+    script: arg("server", "") || undefined,
     // SIGTERM at the end: the server closes and exits, so V8 writes the profile.
     nodeArgs: profile ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [],
     timeoutMs: 60_000,

@@ -415,8 +415,8 @@ function directInsert(connection: Database): (rows: Row[]) => boolean[] {
     insertAll = connection.transaction((rows: Row[]): boolean[] =>
       rows.map(({ response: r, now }) => {
         const at = now.toISOString().replace("Z", "+00:00"); // as Prisma's adapter writes a DateTime
-        const raw = [r.quizId, r.quizItemId, r.variantId, r.userId, JSON.stringify(r.raw), JSON.stringify(r.parsed), JSON.stringify(r.results), r.score, at];
-        return insert.run(...raw, r.quizId, r.index, at).changes === 1;
+        const values = [r.quizId, r.quizItemId, r.variantId, r.userId, JSON.stringify(r.raw), JSON.stringify(r.parsed), JSON.stringify(r.results), r.score, at];
+        return insert.run(...values, r.quizId, r.index, at).changes === 1;
       }),
     ).immediate;
     directInserts.set(connection, insertAll);
