@@ -9,7 +9,8 @@
  * (SQLite synchronous, FULL = the default of a real server), --personal (one variant per student
  * instead of shared data: each phone fetches its own question), --json (figures as JSON),
  * --burst (a true burst instead of the spread, see below), --window MS (burst window, 190),
- * --profile (with --burst: where the server thread's CPU time went during Likely's burst).
+ * --profile (with --burst: where the server process's CPU time went during Likely's burst),
+ * --server PATH (another build's dist/src/server.js, e.g. an older commit's, for before/after figures).
  *
  * --burst needs wrk on the PATH (Debian/Ubuntu: `sudo apt-get install wrk`; it says so if missing).
  * Each student prepares their answer when the question arrives on their stream, then wrk sends all
@@ -19,9 +20,10 @@
  * bare Express 5 JSON endpoint in its own process (bench/lib/bare-express.ts), and the p99 ratio is
  * reported (target <= 2).
  *
- * The server is the real one (start() from src/server.ts: migrations, demo data, listen) on a fresh
- * database in .tmp/, with LIKELY_SUBMIT_LIMIT_PER_MINUTE=0. The class runs in a worker thread (its
- * own event loop, so client work does not sit in the server's queue): it imports a roster of N
+ * The server is the real one (node dist/src/server.js, NODE_ENV=production: migrations, demo data,
+ * request log) in its own process, as the bare endpoint is, on a fresh database in .tmp/, with
+ * LIKELY_SUBMIT_LIMIT_PER_MINUTE=0; so its CPU time and profile hold the server's work only, not
+ * the class's nor wrk's start-up. The class runs in a worker thread of this process: it imports a roster of N
  * students with passwords through the API, takes N tokens, joins everyone with the code, opens N
  * SSE streams (plus the presenter's), then the instructor opens one question (gaussian-mle, n = 6).
  * Each student takes the question from the stream's event (shared data travels in it, as the phone
@@ -38,14 +40,11 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { loadConfig } from "../src/config";
-import { countQuizResponses, selectOptionalQuiz } from "../src/db/quizzes";
+import Database from "better-sqlite3";
 import { projectRoot } from "../src/paths";
-import { start } from "../src/server";
 import { formatBurst, requireWrk, runBurst, type BurstFigures } from "./lib/burst";
-import { summarizeProfile, type ProfileSummary } from "./lib/profile";
+import { monotonicUs, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import { startServerProcess } from "./lib/server-process";
-import { Session } from "node:inspector/promises";
 
 const BARE_JS = path.join(projectRoot, "dist", "bench", "lib", "bare-express.js");
 
@@ -414,26 +413,33 @@ async function main(): Promise<void> {
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.mkdirSync(workDir, { recursive: true });
   const dbFile = path.join(workDir, "quiz-load.db");
-  const config = loadConfig({
-    NODE_ENV: "production",
-    SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
-    PORT: "0",
-    DATABASE_URL: `file:${dbFile}`,
-    LIKELY_DEMO: "1",
-    LIKELY_DEMO_PASSWORD: PASSWORD,
-    LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0",
-    LIKELY_SQLITE_SYNCHRONOUS: sync,
+  const profile = burst && process.argv.includes("--profile");
+  const profDir = path.join(workDir, "profile");
+  const server = await startServerProcess({
+    env: {
+      NODE_ENV: "production",
+      SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
+      DATABASE_URL: `file:${dbFile}`,
+      LIKELY_DEMO: "1",
+      LIKELY_DEMO_PASSWORD: PASSWORD,
+      LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0",
+      LIKELY_SQLITE_SYNCHRONOUS: sync,
+    },
+    script: arg("server", "") || undefined,
+    // SIGTERM at the end: the server closes and exits, so V8 writes the profile.
+    nodeArgs: profile ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [],
+    timeoutMs: 60_000,
   });
-  const running = await start(config, () => {});
-  const url = running.url.replace("localhost", "127.0.0.1");
+  const url = server.url.replace("localhost", "127.0.0.1");
   let result: ClientResult;
   let bursts: Bursts | undefined;
+  let serverStopped = false;
   try {
     result = await new Promise<ClientResult>((resolve, reject) => {
       const worker = new Worker(__filename, { workerData: { url, students, spreadSeconds, personal, burst } satisfies ClientInput });
       worker.on("message", (m: ClientMessage) => {
         if (m.kind === "result") return resolve(m.result);
-        runBursts(url, m, windowMs, workDir, process.argv.includes("--profile")).then((b) => {
+        runBursts(url, server.pid, m, windowMs, workDir).then((b) => {
           bursts = b;
           worker.postMessage({ kind: "burst-done", acknowledged: b.likely.statuses["201"] ?? 0 } satisfies BurstDone);
         }, reject);
@@ -441,43 +447,45 @@ async function main(): Promise<void> {
       worker.once("error", reject);
       worker.once("exit", (code) => code !== 0 && reject(new Error(`class worker exited with ${code}`)));
     });
-    const quiz = (await selectOptionalQuiz(running.db, result.quizId))!;
-    const stored = await countQuizResponses(running.db, quiz.items[0]!.id);
+    const stored = countStored(dbFile, result.quizId);
+    await server.kill("SIGTERM");
+    serverStopped = true;
+    const file = profile && fs.existsSync(profDir) ? fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile")) : undefined;
+    if (bursts && file) bursts.profile = summarizeProfile(path.join(profDir, file), bursts.likelyWindow);
     report(result, stored, { students, spreadSeconds, sync, json, personal, bursts });
   } finally {
-    await running.close();
+    if (!serverStopped) await server.kill("SIGKILL");
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-type Bursts = { likely: BurstFigures; bare: BurstFigures; profile?: ProfileSummary };
+/** Answers stored for the quiz's first question, read from the file (WAL: the server may still run). */
+function countStored(dbFile: string, quizId: number): number {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const row = db
+      .prepare(`SELECT COUNT(*) AS n FROM "QuizResponse" WHERE "quizItemId" = (SELECT "id" FROM "QuizItem" WHERE "quizId" = ? ORDER BY "position" LIMIT 1)`)
+      .get(quizId) as { n: number };
+    return row.n;
+  } finally {
+    db.close();
+  }
+}
+
+type Bursts = { likely: BurstFigures; bare: BurstFigures; likelyWindow: [number, number]; profile?: ProfileSummary };
 
 /**
  * The same burst twice, by wrk: the prepared answers to Likely's answer endpoint (the question is
  * open), then the same bodies and tokens to a bare Express 5 JSON endpoint in its own process.
  */
-async function runBursts(url: string, ready: BurstReady, windowMs: number, workDir: string, profile: boolean): Promise<Bursts> {
-  // --profile: the server's thread (this one) sampled by V8 during Likely's burst only.
-  const session = profile ? new Session() : undefined;
-  if (session) {
-    session.connect();
-    await session.post("Profiler.enable");
-    await session.post("Profiler.setSamplingInterval", { interval: 200 });
-    await session.post("Profiler.start");
-  }
-  const likely = await runBurst("Likely POST /api/v1/quizzes/:id/answers", { url, path: `/api/v1/quizzes/${ready.quizId}/answers`, requests: ready.requests, windowMs, workDir, serverPid: process.pid });
-  let summary: ProfileSummary | undefined;
-  if (session) {
-    const { profile: cpu } = await session.post("Profiler.stop");
-    session.disconnect();
-    const file = path.join(workDir, "burst.cpuprofile");
-    fs.writeFileSync(file, JSON.stringify(cpu));
-    summary = summarizeProfile(file);
-  }
+async function runBursts(url: string, serverPid: number, ready: BurstReady, windowMs: number, workDir: string): Promise<Bursts> {
+  const from = monotonicUs(); // --profile keeps the server's samples of this window only
+  const likely = await runBurst("Likely POST /api/v1/quizzes/:id/answers", { url, path: `/api/v1/quizzes/${ready.quizId}/answers`, requests: ready.requests, windowMs, workDir, serverPid });
+  const likelyWindow: [number, number] = [from, monotonicUs()];
   const bareServer = await startServerProcess({ env: {}, script: BARE_JS, ready: /bare express listening on (http:\/\/\S+)/ });
   try {
     const bare = await runBurst("bare Express 5 POST /echo", { url: bareServer.url, path: "/echo", requests: ready.requests, windowMs, workDir, serverPid: bareServer.pid });
-    return { likely, bare, profile: summary };
+    return { likely, bare, likelyWindow };
   } finally {
     await bareServer.kill("SIGTERM");
   }
@@ -549,7 +557,7 @@ function report(r: ClientResult, stored: number, o: { students: number; spreadSe
       console.log(`  p99 ratio Likely / bare Express: ${ratio.toFixed(2)} (target <= 2: ${ratio <= 2 ? "met" : "NOT met"})`);
       const prof = o.bursts.profile;
       if (prof) {
-        console.log(`  CPU profile of the server thread during Likely's burst (busy ${prof.busyMs.toFixed(0)} ms of ${prof.totalMs.toFixed(0)} ms; self time):`);
+        console.log(`  CPU profile of the server process's main thread during Likely's burst (busy ${prof.busyMs.toFixed(0)} ms of ${prof.totalMs.toFixed(0)} ms; self time):`);
         for (const row of prof.rows) console.log(`    ${row.category.padEnd(46)} ${(100 * row.share).toFixed(1).padStart(5)} %`);
         for (const t of prof.top.slice(0, 12)) console.log(`    ${(100 * t.share).toFixed(1).padStart(5)} %  ${t.name}`);
       }

@@ -36,6 +36,7 @@ import { prepareClass, type BenchClass } from "./lib/api";
 import { echoRequests, formatFigures, runLoad, submissionRequests, type LoadFigures } from "./lib/load";
 import { monotonicUs, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import { parseArgs } from "./lib/rng";
+import { processCpuMs } from "./lib/burst";
 import { startServerProcess } from "./lib/server-process";
 import { formatStages, measureStages, type StageTimes } from "./lib/stages";
 
@@ -163,16 +164,20 @@ async function main(): Promise<void> {
       await runLoad("warm-up", { url: server.url, connections, seconds: warmup, next: submissionRequests(prepared.participants, `warm-${synchronous}`) });
       const before = countRows(dbFile);
       const loadAverage = os.loadavg();
+      const cpuBefore = processCpuMs(server.pid);
       const figures = await runLoad(`${build.label}, ${SHAPE_LABEL[shape]}, synchronous=${synchronous}`, {
         url: server.url,
         connections,
         seconds,
         next: submissionRequests(prepared.participants, `load-${synchronous}`),
       });
+      const cpuAfter = processCpuMs(server.pid);
       const stored = countRows(dbFile) - before;
       if (shape === "one") historyAtEnd = historyOf(dbFile, one.variantId);
       runs.push({ build: build.label, shape, synchronous, figures, stored, acknowledged: figures.statusCounts["201"] ?? 0, historyAtEnd, loadAverage });
       console.log(formatFigures(figures));
+      // CPU time per answered request moves much less with a shared machine's load than rates and latencies.
+      if (cpuBefore !== null && cpuAfter !== null && figures.statusCounts["201"]) console.log(`  server CPU ${Math.round(((cpuAfter - cpuBefore) * 1000) / figures.statusCounts["201"])} us per graded submission (${cpuAfter - cpuBefore} ms for ${figures.statusCounts["201"]})`);
       const extra = stored - (figures.statusCounts["201"] ?? 0);
       // Requests in flight when autocannon stops are stored but not counted: at most one per
       // connection at the end of the warm-up (committed after `before` was read) and of the run.

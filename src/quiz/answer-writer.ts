@@ -20,9 +20,9 @@ export class AnswerWriter {
   constructor(private readonly db: Db) {}
 
   /**
-   * Resolves true when this answer was stored by a batch in which every answer was stored; false
-   * when the batch stored fewer rows than it had (closed question, or an answer already stored):
-   * the caller then reads its response back to tell which.
+   * Resolves true when this answer was stored; false when it was not (closed question, or an
+   * answer already stored) or, on the Prisma path, when any answer of its batch was not: the
+   * caller then reads its response back to tell which.
    */
   write(response: NewQuizResponse, now: Date): Promise<boolean> {
     return new Promise((resolve, reject) => {
@@ -40,7 +40,7 @@ export class AnswerWriter {
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
           const stored = await insertQuizResponsesIfOpen(this.db, batch);
-          for (const p of batch) p.resolve(stored === batch.length);
+          batch.forEach((p, i) => p.resolve(stored[i] === true));
         } catch (err) {
           for (const p of batch) p.reject(err);
         }
