@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import type { Database } from "better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client";
+import { PrismaClient as PostgresClient } from "../generated/prisma-pg/client";
 import { gateTransactions } from "./transaction-gate";
 
 export type Db = PrismaClient;
@@ -13,6 +15,26 @@ export type DbOptions = {
 };
 
 const SYNCHRONOUS_CODES = { NORMAL: 1, FULL: 2 } as const;
+
+export type Dialect = "sqlite" | "postgresql";
+
+/** `postgresql://` and `postgres://` URLs select PostgreSQL; `file:` URLs SQLite. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:/i.test(url);
+}
+
+const dialects = new WeakMap<Db, Dialect>();
+
+/**
+ * Which database a client opened by openDb talks to (raw SQL that cannot be written once asks).
+ * A wrapper of the client (a Proxy, e.g. src/testing/ack-before-commit.ts) or a transaction client
+ * is not the key in the map: Prisma's own `_activeProvider` of the client answers then.
+ */
+export function dialectOf(db: Pick<Db, "$executeRaw">): Dialect {
+  const known = dialects.get(db as Db);
+  if (known) return known;
+  return (db as { _activeProvider?: string })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
+}
 
 /** The file behind a `file:` URL. */
 export function databaseFile(url: string): string {
@@ -26,6 +48,7 @@ export function databaseFile(url: string): string {
  * before a submission is acknowledged, even across a power cut).
  */
 export async function openDb(options: DbOptions): Promise<Db> {
+  if (isPostgresUrl(options.url)) return openPostgres(options.url);
   fs.mkdirSync(path.dirname(path.resolve(databaseFile(options.url))), { recursive: true });
   const factory = new PrismaBetterSQLite3({ url: options.url });
   let connection: Database | undefined;
@@ -37,12 +60,30 @@ export async function openDb(options: DbOptions): Promise<Db> {
     return adapter;
   };
   const db = new PrismaClient({ adapter: factory });
+  dialects.set(db, "sqlite");
   connections.set(db, () => connection);
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
   await db.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   await db.$queryRawUnsafe(`PRAGMA synchronous = ${options.synchronous}`);
   await checkPragmas(db, options);
+  return db;
+}
+
+/**
+ * PostgreSQL through Prisma's pg adapter. The code is typed against the SQLite client (what
+ * compiles there is the subset both providers accept), so the PostgreSQL client is cast here, at
+ * the one place it is made. Durability is PostgreSQL's (fsync and synchronous_commit on by
+ * default): a COMMIT that returned is on disk; `synchronous` is SQLite's knob and ignored.
+ * Connects at once, so a wrong URL or a server that is down fails start-up with its reason.
+ */
+async function openPostgres(url: string): Promise<Db> {
+  const max = Number(process.env.LIKELY_PG_POOL_SIZE ?? 10);
+  // Interactive transactions get more than Prisma's 5 s: every statement is a round trip to the
+  // server here, and a busy machine (or a lock wait for a variant's attempt) must not expire one.
+  const db = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max }), transactionOptions: { maxWait: 10_000, timeout: 20_000 } }) as unknown as Db;
+  dialects.set(db, "postgresql");
+  await db.$queryRawUnsafe("SELECT 1");
   return db;
 }
 
@@ -54,6 +95,7 @@ const connections = new WeakMap<Db, () => Database | undefined>();
  * transaction costs ~2 ms of CPU, the same statements directly ~0.1 ms. Undefined when the adapter's
  * internals differ from 6.19's; callers then use Prisma. While `inTransaction` is true a Prisma
  * transaction is open on it and direct statements would join that transaction: use Prisma then.
+ * Undefined on PostgreSQL (every caller has a Prisma path with the same meaning).
  */
 export function sqliteConnection(db: Db): Database | undefined {
   const connection = connections.get(db)?.();

@@ -8,8 +8,9 @@
 import { Prisma } from "../generated/prisma/client";
 import { insertAuditEntry } from "./audit";
 import type { Database } from "better-sqlite3";
-import { sqliteConnection, type Db } from "./client";
+import { dialectOf, sqliteConnection, type Db, type Dialect } from "./client";
 import { directStatement, optionalSqliteDate, sqliteDate } from "./direct-statement";
+import { timestampParam } from "./portable-sql";
 import { variantColumns, type VariantRow as StoredVariantRow } from "./variants";
 
 export type QuizItemRecord = {
@@ -365,9 +366,11 @@ export type NewQuizResponse = {
   score: number;
 };
 
-function openAnswerSelect(r: NewQuizResponse, now: Date): Prisma.Sql {
-  return Prisma.sql`SELECT ${r.quizId}, ${r.quizItemId}, ${r.variantId}, ${r.userId}, ${JSON.stringify(r.raw)}, ${JSON.stringify(r.parsed)},
-           ${JSON.stringify(r.results)}, ${r.score}, ${now}
+function openAnswerSelect(dialect: Dialect, r: NewQuizResponse, now: Date): Prisma.Sql {
+  // CASTs: in a SELECT list (joined by UNION ALL) PostgreSQL would type bare parameters as text.
+  return Prisma.sql`SELECT CAST(${r.quizId} AS INTEGER), CAST(${r.quizItemId} AS INTEGER), CAST(${r.variantId} AS INTEGER), CAST(${r.userId} AS INTEGER),
+           CAST(${JSON.stringify(r.raw)} AS TEXT), CAST(${JSON.stringify(r.parsed)} AS TEXT), CAST(${JSON.stringify(r.results)} AS TEXT),
+           CAST(${r.score} AS DOUBLE PRECISION), ${timestampParam(dialect, now)}
     WHERE EXISTS (
       SELECT 1 FROM "Quiz" q
       WHERE q."id" = ${r.quizId} AND q."state" = 'open' AND q."phase" = 'asking'
@@ -392,7 +395,7 @@ export async function insertQuizResponsesIfOpen(db: Db, rows: { response: NewQui
   const connection = sqliteConnection(db);
   if (connection && !connection.inTransaction) return directInsert(connection)(rows);
   const selects = Prisma.join(
-    rows.map((r) => openAnswerSelect(r.response, r.now)),
+    rows.map((r) => openAnswerSelect(dialectOf(db), r.response, r.now)),
     " UNION ALL ",
   );
   const stored = await db.$executeRaw`
