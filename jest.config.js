@@ -4,7 +4,7 @@ const { postgresUnavailableReason } = require("./test/support/postgres-cluster")
  * Two projects: every suite on SQLite, and the database suites again on PostgreSQL (a throwaway
  * cluster started by test/support/global-setup.ts) when its server binaries are installed.
  */
-const POSTGRES_SUITES = ["integration", "security", "reliability", "quiz", "instructor", "ops"];
+const POSTGRES_SUITES = ["integration", "security", "reliability", "quiz", "instructor", "ops", "teaching"];
 
 /** Browser suites (Chromium) stay on SQLite only, for time: their database paths run on PostgreSQL through the API and page suites. */
 const BROWSER_SUITES = ["quiz/quiz-browser.test.ts", "quiz/quiz-room.test.ts", "quiz/quiz-screens.test.ts"];
