@@ -151,7 +151,10 @@ function checkCarriedForward(v: VariantRecord, mistakes: Mistake[]): string[] {
     const answers: Record<string, Value> = { ...v.key, ...(m.answers as Record<string, Value>) };
     for (const c of ex.carryForward(v.data, v.params, answers, partTolerance(parts[0]!))) {
       const part = parts.find((p) => p.name === c.part);
-      if (!part || !c.from.some((f) => m.answers[f] !== undefined) || allClose(c.value, v.key[c.part]!, partTolerance(part).rtol, partTolerance(part).atol)) continue;
+      const { rtol, atol } = partTolerance(part ?? parts[0]!);
+      if (!part || !c.from.some((f) => m.answers[f] !== undefined) || allClose(c.value, v.key[c.part]!, rtol, atol)) continue;
+      // The mistake's own value for this part by chance equals the carried one: the mistake is named instead.
+      if (m.answers[c.part] !== undefined && allClose(c.value, m.answers[c.part]!, 2 * rtol, 2 * atol)) continue;
       const consistent = { ...answers, [c.part]: c.value };
       const r = gradeVariant(v, consistent);
       const res = r.ok ? partProblem(r.parts, c.part) : undefined;
@@ -161,7 +164,6 @@ function checkCarriedForward(v: VariantRecord, mistakes: Mistake[]): string[] {
       const off = gradeVariant(v, consistent, { carryForward: 0 });
       if (off.ok && partProblem(off.parts, c.part)?.correct !== false) failures.push(`${c.part} after mistake ${m.id} was accepted with carried-forward credit off`);
       // Moved up and down beyond tolerance; a direction that lands on the key or another carried value proves nothing.
-      const { rtol, atol } = partTolerance(part);
       const candidates = [v.key[c.part]!, ...ex.carryForward(v.data, v.params, answers, partTolerance(parts[0]!)).filter((o) => o.part === c.part).map((o) => o.value)];
       for (const sign of [1, -1]) {
         const moved = perturb(c.value, part, sign);

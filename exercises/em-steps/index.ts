@@ -47,7 +47,7 @@ export const emStepsExercise = defineExercise<Params, Data>({
   title: "EM step by step: responsibilities, then the M-step",
   topic: "EM",
   description:
-    "From given initial parameters, write down the responsibilities (E-step), then the new weights, means and variances (M-step). An M-step done right from your own responsibilities earns credit.",
+    "From given initial parameters, write down the responsibilities (E-step), then the new weights, means and variances (M-step). An M-step done right from your own responsibilities can earn credit (error carried forward).",
   formula: String.raw`p(j \mid i) = \frac{\gamma_j\,\mathcal N(x^{(i)} \mid \mu^{(j)}, \sigma^2_j I)}{\sum_l \gamma_l\,\mathcal N(x^{(i)} \mid \mu^{(l)}, \sigma^2_l I)}, \quad \gamma_j = \frac{\hat n_j}{n}, \quad \mu^{(j)} = \frac{\sum_i p(j \mid i)\,x^{(i)}}{\hat n_j}, \quad \sigma^2_j = \frac{\sum_i p(j \mid i)\lVert x^{(i)} - \mu^{(j)}\rVert^2}{d\,\hat n_j}`,
   params,
   schema: paramsSchema<Params>(params),

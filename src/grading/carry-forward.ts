@@ -29,7 +29,8 @@ function percent(credit: number): string {
  * tolerance. When every part the carried key follows from was itself right, the answer is simply
  * right (it differs from the key only by the student's rounding). Otherwise the part earns
  * `credit` of its points (1: all, 0: none, told why), `carriedForward: true` and a feedback that
- * names what it follows from. Parts graded up to a permutation of the components are left as
+ * names what it follows from. A part whose named mistake is also the mistake of every wrong part
+ * it follows from keeps that diagnosis. Parts graded up to a permutation of the components are left as
  * graded (their answers were reordered). The score is recomputed from the parts.
  *
  * @example applyCarryForward({ parts, answers, graded, carried: [{ part: "means", value: [[1]], from: ["responsibilities"], basis: "your responsibilities" }] })
@@ -58,7 +59,13 @@ export function applyCarryForward(input: {
     let result = graded;
     if (!graded.correct && answer !== undefined && part.permutationGroup === undefined) {
       const { rtol, atol } = partTolerance(part, input);
-      const match = input.carried.find((c) => c.part === part.name && allClose(answer, c.value, rtol, atol));
+      // A named mistake that also explains every part it follows from (plain means, then variances
+      // around them) is the better diagnosis: it stays.
+      const sameMistake = (c: CarriedKey) => {
+        const wrong = c.from.map((f) => byName.get(f)).filter((r) => r !== undefined && !r.correct);
+        return graded.mistake !== undefined && wrong.length > 0 && wrong.every((r) => r!.mistake === graded.mistake);
+      };
+      const match = input.carried.find((c) => c.part === part.name && allClose(answer, c.value, rtol, atol) && !sameMistake(c));
       if (match) result = carriedResult(part.name, match, byName, credit);
     }
     results.push(result);

@@ -91,3 +91,17 @@ test("gmm-known-labels: variances around the student's own means are carried for
   if (!off.ok) throw new Error("unreadable");
   expect(off.parts.find((p) => p.name === "variances")?.correct).toBe(false);
 });
+
+test("a named mistake that explains both the means and the variances stays named, not carried forward", () => {
+  // On this variant the plain (unweighted) variances lie within 1% of the variances around the plain means.
+  const v = createVariant("em-steps", 74, { n: 4, d: 1, k: 2 });
+  const x = (v.data as Data).x.map((p) => p[0]!);
+  const mean = x.reduce((a, b) => a + b, 0) / x.length;
+  const variance = x.reduce((a, b) => a + (b - mean) ** 2, 0) / x.length;
+  const g = gradeVariant(v, { ...v.key, means: [[mean], [mean]], variances: [variance, variance] });
+  if (!g.ok) throw new Error("unreadable");
+  expect(g.parts.slice(2).map((p) => [p.name, p.correct, p.mistake, p.carriedForward])).toEqual([
+    ["means", false, "unweighted-m-step", undefined],
+    ["variances", false, "unweighted-m-step", undefined],
+  ]);
+});
