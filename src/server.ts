@@ -7,6 +7,7 @@ import { startBackupSchedule } from "./ops/backup-schedule";
 import { createLogger } from "./ops/logger";
 import { createDemoData, DEMO_INSTRUCTOR, DEMO_STUDENTS } from "./seed/demo";
 import { closeHub } from "./quiz/event-hub";
+import { closeBus } from "./db/notify-bus";
 import { createApp } from "./web/app";
 import { startScoreWorker } from "./outbox/score-worker";
 
@@ -47,6 +48,7 @@ export async function start(config: Config, log: (line: string) => void = consol
       await scoreWorker.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeBus(db);
       await db.$disconnect();
     },
   };

@@ -3,14 +3,19 @@ import type { Db } from "./client";
 /** Which database a client talks to; openDb records it (a client it did not open counts as SQLite). */
 export type Provider = "sqlite" | "postgresql";
 
-const providers = new WeakMap<Db, Provider>();
+const providers = new WeakMap<Db, { provider: Provider; url: string }>();
 
-export function recordProvider(db: Db, provider: Provider): void {
-  providers.set(db, provider);
+export function recordProvider(db: Db, provider: Provider, url: string): void {
+  providers.set(db, { provider, url });
 }
 
 export function providerOf(db: Db): Provider {
-  return providers.get(db) ?? "sqlite";
+  return providers.get(db)?.provider ?? "sqlite";
+}
+
+/** The DATABASE_URL the client was opened with (a dedicated LISTEN connection needs it). */
+export function urlOf(db: Db): string | undefined {
+  return providers.get(db)?.url;
 }
 
 /**
