@@ -1,13 +1,53 @@
-/** @type {import('jest').Config} */
-module.exports = {
+const { postgresUnavailableReason } = require("./test/support/postgres-cluster");
+
+/**
+ * Two projects: every suite on SQLite, and the database suites again on PostgreSQL (a throwaway
+ * cluster started by test/support/global-setup.ts) when its server binaries are installed.
+ */
+const POSTGRES_SUITES = ["integration", "security", "reliability", "quiz", "instructor", "ops"];
+
+/** Suites about SQLite itself; each says why it has no PostgreSQL run (shown in the summary). */
+const SQLITE_ONLY = {
+  "reliability/commit-failure.test.ts": "plants a failing COMMIT on the better-sqlite3 group-commit path (SQLite's deferred foreign keys)",
+  "reliability/submission-fast-path.test.ts": "the better-sqlite3 group-commit path and its savepoints",
+  "reliability/prisma-path-limit.test.ts": "the better-sqlite3 connection's open-transaction fallback",
+  "reliability/prisma-interleaving.test.ts": "the transaction gate of the single-connection SQLite adapter",
+  "reliability/direct-reads.test.ts": "reads on the better-sqlite3 connection against Prisma's",
+  "ops/backup.test.ts": "`likely backup` is VACUUM INTO (on PostgreSQL it refuses: use pg_dump, tested in ops/users-cli)",
+};
+
+const postgresSkipped = postgresUnavailableReason();
+process.env.LIKELY_TEST_POSTGRES_PROJECT = postgresSkipped ? "0" : "1";
+process.env.LIKELY_TEST_POSTGRES_SKIPPED = postgresSkipped ?? "";
+process.env.LIKELY_TEST_SQLITE_ONLY = JSON.stringify(SQLITE_ONLY);
+
+const project = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
-  testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }],
   },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...project, displayName: "sqlite", testMatch: ["**/*.test.ts"] },
+    ...(postgresSkipped
+      ? []
+      : [
+          {
+            ...project,
+            displayName: "postgres",
+            testMatch: POSTGRES_SUITES.map((dir) => `<rootDir>/test/${dir}/**/*.test.ts`),
+            testPathIgnorePatterns: ["/node_modules/", ...Object.keys(SQLITE_ONLY).map((f) => `/test/${f.replace(/\./g, "\\.")}$`)],
+            setupFiles: ["<rootDir>/test/support/on-postgres.js"],
+          },
+        ]),
+  ],
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   globalTeardown: "<rootDir>/test/support/global-teardown.ts",
+  reporters: ["default", "<rootDir>/test/support/database-summary-reporter.js"],
   testTimeout: 30000,
   // Two cores: one worker per core keeps browser and HTTP suites from starving each other.
   maxWorkers: 2,

@@ -46,7 +46,9 @@ const envSchema = z.object({
     .default(1),
   DATABASE_URL: z
     .string()
-    .regex(/^file:.+/, { error: 'DATABASE_URL must be a SQLite URL such as "file:./data/likely.db"' })
+    .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, {
+      error: 'DATABASE_URL must be a SQLite URL such as "file:./data/likely.db" or a PostgreSQL URL such as "postgresql://user@host/likely"',
+    })
     .optional(),
   SESSION_SECRET: z.string().min(32, { error: "SESSION_SECRET must be at least 32 characters" }).optional(),
   NODE_ENV: z.enum(["development", "production", "test"], { error: "NODE_ENV must be development, production or test" }).optional(),

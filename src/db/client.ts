@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import type { Database } from "better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client";
+import { PrismaClient as PostgresClient } from "../generated/prisma-pg/client";
 import { gateTransactions } from "./transaction-gate";
 
 export type Db = PrismaClient;
@@ -13,6 +15,34 @@ export type DbOptions = {
 };
 
 const SYNCHRONOUS_CODES = { NORMAL: 1, FULL: 2 } as const;
+
+export type Dialect = "sqlite" | "postgresql";
+
+/** `postgresql://` and `postgres://` URLs select PostgreSQL; `file:` URLs SQLite. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:/i.test(url);
+}
+
+const dialects = new WeakMap<Db, Dialect>();
+const postgresUrls = new WeakMap<Db, string>();
+
+/** Which database a client opened by openDb talks to (raw SQL that cannot be written once asks). */
+export function dialectOf(db: Db): Dialect {
+  return dialects.get(db) ?? "sqlite";
+}
+
+/** The URL a PostgreSQL client was opened with (the notify bus opens its own LISTEN connection with it). */
+export function postgresUrlOf(db: Db): string | undefined {
+  return postgresUrls.get(db);
+}
+
+/**
+ * Can several server processes share this database? Only PostgreSQL: SQLite is served by one
+ * process (its group commit and attempt-limit queue live there), so per-process state is exact.
+ */
+export function sharedByProcesses(db: Db): boolean {
+  return dialectOf(db) === "postgresql";
+}
 
 /** The file behind a `file:` URL. */
 export function databaseFile(url: string): string {
@@ -26,6 +56,7 @@ export function databaseFile(url: string): string {
  * before a submission is acknowledged, even across a power cut).
  */
 export async function openDb(options: DbOptions): Promise<Db> {
+  if (isPostgresUrl(options.url)) return openPostgres(options.url);
   fs.mkdirSync(path.dirname(path.resolve(databaseFile(options.url))), { recursive: true });
   const factory = new PrismaBetterSQLite3({ url: options.url });
   let connection: Database | undefined;
@@ -37,12 +68,29 @@ export async function openDb(options: DbOptions): Promise<Db> {
     return adapter;
   };
   const db = new PrismaClient({ adapter: factory });
+  dialects.set(db, "sqlite");
   connections.set(db, () => connection);
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
   await db.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   await db.$queryRawUnsafe(`PRAGMA synchronous = ${options.synchronous}`);
   await checkPragmas(db, options);
+  return db;
+}
+
+/**
+ * PostgreSQL through Prisma's pg adapter. The code is typed against the SQLite client (what
+ * compiles there is the subset both providers accept), so the PostgreSQL client is cast here, at
+ * the one place it is made. Durability is PostgreSQL's (fsync and synchronous_commit on by
+ * default): a COMMIT that returned is on disk; `synchronous` is SQLite's knob and ignored.
+ * Connects at once, so a wrong URL or a server that is down fails start-up with its reason.
+ */
+async function openPostgres(url: string): Promise<Db> {
+  const max = Number(process.env.LIKELY_PG_POOL_SIZE ?? 10);
+  const db = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max }) }) as unknown as Db;
+  dialects.set(db, "postgresql");
+  postgresUrls.set(db, url);
+  await db.$queryRawUnsafe("SELECT 1");
   return db;
 }
 
@@ -54,6 +102,7 @@ const connections = new WeakMap<Db, () => Database | undefined>();
  * transaction costs ~2 ms of CPU, the same statements directly ~0.1 ms. Undefined when the adapter's
  * internals differ from 6.19's; callers then use Prisma. While `inTransaction` is true a Prisma
  * transaction is open on it and direct statements would join that transaction: use Prisma then.
+ * Undefined on PostgreSQL (every caller has a Prisma path with the same meaning).
  */
 export function sqliteConnection(db: Db): Database | undefined {
   const connection = connections.get(db)?.();

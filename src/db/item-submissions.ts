@@ -1,5 +1,5 @@
 import { insertAuditEntry } from "./audit";
-import { ENQUEUE_FOR_VARIANT_SQL, sqlNow } from "./lti-outbox";
+import { enqueueScoreForVariant } from "./lti-outbox";
 import type { Db } from "./client";
 import type { VariantRow } from "./variants";
 
@@ -43,8 +43,7 @@ export async function updateRegradedSubmissions(
     for (const c of changes) {
       const row = await tx.submission.update({ where: { id: c.submissionId }, data: { results: c.results, score: c.newScore } });
       if (c.oldScore !== c.newScore) {
-        const now = sqlNow(); // the LMS gradebook follows a regrade (grade passback outbox)
-        await tx.$executeRawUnsafe(ENQUEUE_FOR_VARIANT_SQL, row.userId, now, now, row.userId, row.variantId);
+        await enqueueScoreForVariant(db, tx, row.userId, row.variantId); // the LMS gradebook follows a regrade (grade passback outbox)
         await tx.regradeLog.create({ data: { itemId, submissionId: c.submissionId, oldScore: c.oldScore, newScore: c.newScore, byUserId } });
       }
     }

@@ -1,4 +1,6 @@
-import type { Db } from "./client";
+import { Prisma } from "../generated/prisma/client";
+import { dialectOf, type Db, type Dialect } from "./client";
+import { timestampParam } from "./portable-sql";
 
 /**
  * Grade passback outbox. Enqueuing marks (line item, student) pending and bumps its version; only
@@ -11,33 +13,37 @@ export function sqlNow(d = new Date()): string {
   return d.toISOString().replace("Z", "+00:00");
 }
 
-const UPSERT = `
-  ON CONFLICT(lineItemId, userId) DO UPDATE SET
-    status = 'pending', version = version + 1, attempts = 0, lastError = NULL,
-    changedAt = excluded.changedAt, nextAttemptAt = excluded.nextAttemptAt`;
-
 /**
- * One statement, run inside the transaction that stores a submission (src/db/submissions.ts).
- * Parameters: userId, now, now, userId, variantId.
+ * One statement (portable SQL but for the timestamp parameters), run inside the transaction that
+ * stores a submission (src/db/submissions.ts). Parameters in order: userId, now, now, userId, and
+ * those of `assignmentId`.
  */
-export const ENQUEUE_FOR_VARIANT_SQL = `
-  INSERT INTO LtiScoreOutbox (lineItemId, userId, status, version, sentVersion, attempts, changedAt, nextAttemptAt)
-  SELECT li.id, ?, 'pending', 1, 0, 0, ?, ?
-  FROM LtiLineItem li JOIN LtiPlatform p ON p.id = li.platformId JOIN LtiUser u ON u.userId = ? AND u.issuer = p.issuer
-  WHERE li.assignmentId = (SELECT i.assignmentId FROM Variant v JOIN AssignmentItem i ON i.id = v.itemId WHERE v.id = ?)
-  ${UPSERT}`;
+function enqueueSql(dialect: Dialect, userId: number, now: Date | string, assignmentId: Prisma.Sql): Prisma.Sql {
+  const ts = timestampParam(dialect, now);
+  return Prisma.sql`
+  INSERT INTO "LtiScoreOutbox" ("lineItemId", "userId", "status", "version", "sentVersion", "attempts", "changedAt", "nextAttemptAt")
+  SELECT li."id", CAST(${userId} AS INTEGER), 'pending', 1, 0, 0, ${ts}, ${ts}
+  FROM "LtiLineItem" li JOIN "LtiPlatform" p ON p."id" = li."platformId" JOIN "LtiUser" u ON u."userId" = ${userId} AND u."issuer" = p."issuer"
+  WHERE li."assignmentId" = ${assignmentId}
+  ON CONFLICT ("lineItemId", "userId") DO UPDATE SET
+    "status" = 'pending', "version" = "LtiScoreOutbox"."version" + 1, "attempts" = 0, "lastError" = NULL,
+    "changedAt" = excluded."changedAt", "nextAttemptAt" = excluded."nextAttemptAt"`;
+}
 
-const ENQUEUE_FOR_ASSIGNMENT_SQL = `
-  INSERT INTO LtiScoreOutbox (lineItemId, userId, status, version, sentVersion, attempts, changedAt, nextAttemptAt)
-  SELECT li.id, ?, 'pending', 1, 0, 0, ?, ?
-  FROM LtiLineItem li JOIN LtiPlatform p ON p.id = li.platformId JOIN LtiUser u ON u.userId = ? AND u.issuer = p.issuer
-  WHERE li.assignmentId = ?
-  ${UPSERT}`;
+/** Enqueue the score of the variant's owner on the variant's assignment. Parameters: userId, now, now, userId, variantId. */
+export function enqueueForVariantSql(dialect: Dialect, userId: number, now: Date | string, variantId: number): Prisma.Sql {
+  return enqueueSql(dialect, userId, now, Prisma.sql`(SELECT i."assignmentId" FROM "Variant" v JOIN "AssignmentItem" i ON i."id" = v."itemId" WHERE v."id" = ${variantId})`);
+}
+
+/** The same through Prisma, for a client or an interactive transaction `tx` of the client `db`. */
+export async function enqueueScoreForVariant(db: Db, tx: Pick<Db, "$executeRaw">, userId: number, variantId: number): Promise<void> {
+  await tx.$executeRaw(enqueueForVariantSql(dialectOf(db), userId, new Date(), variantId));
+}
 
 /** Regrades, extensions, instructor changes: enqueue these students' scores on one assignment. */
 export async function enqueueScores(db: Db, assignmentId: number, userIds: number[]): Promise<void> {
-  const now = sqlNow();
-  for (const userId of new Set(userIds)) await db.$executeRawUnsafe(ENQUEUE_FOR_ASSIGNMENT_SQL, userId, now, now, userId, assignmentId);
+  const now = new Date();
+  for (const userId of new Set(userIds)) await db.$executeRaw(enqueueSql(dialectOf(db), userId, now, Prisma.sql`${assignmentId}`));
 }
 
 /** Every student of the assignment who has submitted (a line item just appeared, or "resend all"). */
@@ -105,15 +111,10 @@ export async function selectNextDue(db: Db): Promise<Date | null> {
 
 /** Delivered: `sent` unless the score changed meanwhile (then it stays pending and goes again). */
 export async function markScoreSent(db: Db, id: number, version: number, score: number): Promise<void> {
-  await db.$executeRawUnsafe(
-    `UPDATE LtiScoreOutbox SET sentVersion = ?, scoreSent = ?, sentAt = ?, lastError = NULL, attempts = 0,
-       status = CASE WHEN version = ? THEN 'sent' ELSE status END WHERE id = ?`,
-    version,
-    score,
-    sqlNow(),
-    version,
-    id,
-  );
+  await db.$executeRaw`
+    UPDATE "LtiScoreOutbox" SET "sentVersion" = ${version}, "scoreSent" = ${score}, "sentAt" = ${new Date()}, "lastError" = NULL, "attempts" = 0,
+      "status" = CASE WHEN "version" = ${version} THEN 'sent' ELSE "status" END
+    WHERE "id" = ${id}`;
 }
 
 /** Nothing to send (no attempt yet): done until the next change. */

@@ -1,7 +1,6 @@
 import crypto from "node:crypto";
 import { Client, Pool } from "pg";
-import type { Db } from "./client";
-import { providerOf, urlOf } from "./provider";
+import { postgresUrlOf, type Db } from "./client";
 
 /**
  * News between the server processes of one database: "quiz 7 changed", "user 12's credentials were
@@ -229,7 +228,8 @@ const buses = new WeakMap<Db, NotifyBus>();
 export function busFor(db: Db): NotifyBus {
   let bus = buses.get(db);
   if (!bus) {
-    bus = providerOf(db) === "postgresql" ? new PgBus(urlOf(db)!) : new LocalBus();
+    const url = postgresUrlOf(db);
+    bus = url ? new PgBus(url) : new LocalBus();
     buses.set(db, bus);
   }
   return bus;

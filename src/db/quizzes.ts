@@ -7,8 +7,9 @@
  */
 import { Prisma } from "../generated/prisma/client";
 import { insertAuditEntry } from "./audit";
-import type { Db } from "./client";
+import { dialectOf, type Db, type Dialect } from "./client";
 import { directStatement, optionalSqliteDate, sqliteDate } from "./direct-statement";
+import { timestampParam } from "./portable-sql";
 import { variantColumns, type VariantRow as StoredVariantRow } from "./variants";
 
 export type QuizItemRecord = {
@@ -357,9 +358,11 @@ export type NewQuizResponse = {
   score: number;
 };
 
-function openAnswerSelect(r: NewQuizResponse, now: Date): Prisma.Sql {
-  return Prisma.sql`SELECT ${r.quizId}, ${r.quizItemId}, ${r.variantId}, ${r.userId}, ${JSON.stringify(r.raw)}, ${JSON.stringify(r.parsed)},
-           ${JSON.stringify(r.results)}, ${r.score}, ${now}
+function openAnswerSelect(dialect: Dialect, r: NewQuizResponse, now: Date): Prisma.Sql {
+  // CASTs: in a SELECT list (joined by UNION ALL) PostgreSQL would type bare parameters as text.
+  return Prisma.sql`SELECT CAST(${r.quizId} AS INTEGER), CAST(${r.quizItemId} AS INTEGER), CAST(${r.variantId} AS INTEGER), CAST(${r.userId} AS INTEGER),
+           CAST(${JSON.stringify(r.raw)} AS TEXT), CAST(${JSON.stringify(r.parsed)} AS TEXT), CAST(${JSON.stringify(r.results)} AS TEXT),
+           CAST(${r.score} AS DOUBLE PRECISION), ${timestampParam(dialect, now)}
     WHERE EXISTS (
       SELECT 1 FROM "Quiz" q
       WHERE q."id" = ${r.quizId} AND q."state" = 'open' AND q."phase" = 'asking'
@@ -377,7 +380,7 @@ function openAnswerSelect(r: NewQuizResponse, now: Date): Prisma.Sql {
 export async function insertQuizResponsesIfOpen(db: Db, rows: { response: NewQuizResponse; now: Date }[]): Promise<number> {
   if (rows.length === 0) return 0;
   const selects = Prisma.join(
-    rows.map((r) => openAnswerSelect(r.response, r.now)),
+    rows.map((r) => openAnswerSelect(dialectOf(db), r.response, r.now)),
     " UNION ALL ",
   );
   return db.$executeRaw`

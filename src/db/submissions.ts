@@ -1,9 +1,9 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { AssignmentRow } from "./assignments";
-import { sqliteConnection, type Db } from "./client";
+import { dialectOf, sqliteConnection, type Db } from "./client";
 import { optionalSqliteDate as toOptionalDate, sqliteDate as toDate } from "./direct-statement";
 import { isUniqueViolation } from "./errors";
-import { ENQUEUE_FOR_VARIANT_SQL, sqlNow } from "./lti-outbox";
+import { enqueueForVariantSql, enqueueScoreForVariant } from "./lti-outbox";
 import { selectOptionalExtension, type ExtensionRow } from "./extensions";
 import { selectOptionalVariantContext, type VariantRow } from "./variants";
 
@@ -46,9 +46,13 @@ export async function insertSubmissionWithinLimit(
 }
 
 async function insertWithPrisma(db: Db, s: NewSubmission, maxAttempts: number | null): Promise<InsertOutcome> {
+  const postgres = dialectOf(db) === "postgresql";
   for (let tries = 0; ; tries++) {
     try {
       return await db.$transaction(async (tx): Promise<InsertOutcome> => {
+        // PostgreSQL: one variant's attempts are taken one at a time across every process (a row
+        // lock held to COMMIT), so parallel requests queue here instead of failing on the unique index.
+        if (postgres) await tx.$queryRaw`SELECT 1 FROM "Variant" WHERE "id" = ${s.variantId} FOR UPDATE`;
         if (s.idempotencyKey) {
           const dup = await tx.submission.findUnique({
             where: { userId_idempotencyKey: { userId: s.userId, idempotencyKey: s.idempotencyKey } },
@@ -59,7 +63,7 @@ async function insertWithPrisma(db: Db, s: NewSubmission, maxAttempts: number | 
         const used = last?.attempt ?? 0;
         if (maxAttempts !== null && used >= maxAttempts) return { kind: "out-of-attempts" };
         const submission = await tx.submission.create({ data: { ...s, attempt: used + 1 } });
-        await enqueueScoreWithPrisma(tx, s); // LMS grade passback, in the same transaction
+        await enqueueScoreForVariant(db, tx, s.userId, s.variantId); // LMS grade passback, in the same transaction
         return { kind: "stored", submission };
       });
     } catch (err) {
@@ -68,11 +72,6 @@ async function insertWithPrisma(db: Db, s: NewSubmission, maxAttempts: number | 
       throw err;
     }
   }
-}
-
-async function enqueueScoreWithPrisma(tx: Pick<Db, "$executeRawUnsafe">, s: NewSubmission): Promise<void> {
-  const now = sqlNow();
-  await tx.$executeRawUnsafe(ENQUEUE_FOR_VARIANT_SQL, s.userId, now, now, s.userId, s.variantId);
 }
 
 type Pending = { db: Db; s: NewSubmission; maxAttempts: number | null; resolve: (o: InsertOutcome) => void; reject: (err: unknown) => void };
@@ -117,7 +116,8 @@ function prepared(connection: Database): Statements {
         .safeIntegers(false),
     } as Statements;
     // A no-op unless the assignment has an LMS line item (grade passback outbox, src/db/lti-outbox.ts).
-    st.enqueueScore = connection.prepare(ENQUEUE_FOR_VARIANT_SQL);
+    // Parameters: userId, now, now, userId, variantId (the placeholders below only give the statement its shape).
+    st.enqueueScore = connection.prepare(enqueueForVariantSql("sqlite", 0, "", 0).sql);
     statements.set(connection, st);
   }
   return st;

@@ -19,7 +19,7 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startLiveServer(), launchBrowser()]);
   fake = await new FakeLms().start();
   fake.useTool(server.url);
-  expect((await runLtiCli(server.dbFile, addPlatformArgs(fake))).code).toBe(0);
+  expect((await runLtiCli(server.databaseUrl, addPlatformArgs(fake))).code).toBe(0);
   await deepLinkAssignments(fake, server.url, 1);
 }, 60_000);
 afterAll(async () => {

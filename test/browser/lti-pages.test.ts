@@ -22,7 +22,7 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startLiveServer(), launchBrowser()]);
   fake = await new FakeLms().start();
   fake.useTool(server.url);
-  expect((await runLtiCli(server.dbFile, addPlatformArgs(fake))).code).toBe(0);
+  expect((await runLtiCli(server.databaseUrl, addPlatformArgs(fake))).code).toBe(0);
   await deepLinkAssignments(fake, server.url, 2);
   fake.scoreFailure = { status: 422, until: Number.POSITIVE_INFINITY, body: "Assignment is unpublished: scores cannot be posted" };
   const s = await studentLaunch(fake, server.url, 1);

@@ -84,13 +84,13 @@ test("dynamic registration: reads the platform configuration, registers, stores 
 
 test("likely lti rotate-key: the new key signs, the old stays published; --revoke removes it at once", async () => {
   const before = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()).keys.map((k: { kid: string }) => k.kid);
-  const rotated = JSON.parse((await runLtiCli(server.dbFile, ["rotate-key"])).stdout);
+  const rotated = JSON.parse((await runLtiCli(server.databaseUrl, ["rotate-key"])).stdout);
   const after = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()).keys.map((k: { kid: string }) => k.kid);
   expect(after).toEqual([...before, rotated.kid]);
   const { forgetSigningKey, signingKey } = await import("../../src/lti/keys");
   forgetSigningKey(server.db);
   expect((await signingKey(server.db, server.config.sessionSecret)).kid).toBe(rotated.kid);
-  const revoked = JSON.parse((await runLtiCli(server.dbFile, ["rotate-key", "--revoke"])).stdout);
+  const revoked = JSON.parse((await runLtiCli(server.databaseUrl, ["rotate-key", "--revoke"])).stdout);
   const left = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()).keys.map((k: { kid: string }) => k.kid);
   expect(left).toEqual([revoked.kid]);
   expect(revoked.removed).toBe(after.length);

@@ -24,16 +24,16 @@ afterAll(async () => {
 });
 
 test("likely lti add-platform registers the platform and prints the URLs to paste; platforms lists it", async () => {
-  const out = await runLtiCli(server.dbFile, addPlatformArgs(fake), { PORT: String(new URL(server.url).port) });
+  const out = await runLtiCli(server.databaseUrl, addPlatformArgs(fake), { PORT: String(new URL(server.url).port) });
   expect(out.stderr).toBe("");
   expect(out.code).toBe(0);
   const printed = JSON.parse(out.stdout);
   expect(printed).toEqual({ platformId: expect.any(Number), loginUrl: `${server.url}/lti/login`, launchUrl: `${server.url}/lti/launch`, jwksUrl: `${server.url}/.well-known/jwks.json` });
-  const list = JSON.parse((await runLtiCli(server.dbFile, ["platforms"])).stdout);
+  const list = JSON.parse((await runLtiCli(server.databaseUrl, ["platforms"])).stdout);
   expect(list).toHaveLength(1);
   expect(list[0]).toMatchObject({ issuer: fake.issuer, clientId: fake.clientId, deployments: [fake.deploymentId] });
   // Bad input: exit 2 and one line naming the flag.
-  const bad = await runLtiCli(server.dbFile, ["add-platform", "--issuer", "not a url", "--client-id", "x", "--auth-url", fake.authUrl, "--token-url", fake.tokenUrl, "--jwks-url", fake.jwksUrl]);
+  const bad = await runLtiCli(server.databaseUrl, ["add-platform", "--issuer", "not a url", "--client-id", "x", "--auth-url", fake.authUrl, "--token-url", fake.tokenUrl, "--jwks-url", fake.jwksUrl]);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/--issuer: issuer must be an absolute http\(s\) URL/);
 });

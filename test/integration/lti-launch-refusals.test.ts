@@ -20,7 +20,7 @@ beforeAll(async () => {
   server = await startLiveServer();
   fake = await new FakeLms().start();
   fake.useTool(server.url);
-  expect((await runLtiCli(server.dbFile, addPlatformArgs(fake))).code).toBe(0);
+  expect((await runLtiCli(server.databaseUrl, addPlatformArgs(fake))).code).toBe(0);
   item = (await deepLinkAssignments(fake, server.url, 1))[0]!;
 });
 afterAll(async () => {

@@ -1,18 +1,17 @@
 /**
  * Grade passback under faults: the LMS answers 503 for a while, the tool (the real server process)
- * is killed with SIGKILL while scores wait for retry, and restarted on the same file. Every score
+ * is killed with SIGKILL while scores wait for retry, and restarted on the same database. Every score
  * must arrive, the newest must win, and no student's scores may arrive out of order.
  */
 import { spawnSync } from "node:child_process";
-import crypto from "node:crypto";
-import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { startServerProcess, type ServerProcess } from "../../bench/lib/server-process";
 import { openDb, type Db } from "../../src/db/client";
 import { FakeLms } from "../../bench/lib/fake-lms";
 import { addPlatformArgs, deepLinkAssignments, learner, runLtiCli, studentLaunch, submitThroughPage, waitFor } from "../support/lti-setup";
-import { ROOT, TEMPLATE_DB, TMP_DIR } from "../support/paths";
+import { ROOT } from "../support/paths";
+import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 jest.setTimeout(180_000);
 
@@ -20,7 +19,7 @@ const STUDENTS = 6;
 let fake: FakeLms;
 let server: ServerProcess | undefined;
 let db: Db;
-const dbFile = path.join(TMP_DIR, `lti-crash-${process.pid}-${crypto.randomBytes(3).toString("hex")}.db`);
+let database: TestDatabase;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -31,28 +30,28 @@ async function freePort(): Promise<number> {
   });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
   if (tsc.status !== 0) console.warn(`tsc reported errors:\n${tsc.stdout.slice(0, 2000)}`);
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
+  database = await createTestDatabase("lti_crash");
 }, 180_000);
 
 afterAll(async () => {
   await server?.kill("SIGKILL");
   await fake?.close();
   await db?.$disconnect();
-  for (const f of [dbFile, dbFile + "-wal", dbFile + "-shm"]) fs.rmSync(f, { force: true });
+  await database?.drop();
 });
 
 test("503s, then SIGKILL and restart: every score arrives, newest wins, none out of order", async () => {
   const port = await freePort();
-  const env = { PORT: String(port), DATABASE_URL: `file:${dbFile}`, NODE_ENV: "test", LIKELY_DEMO: "0", LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0" };
+  const env = { PORT: String(port), DATABASE_URL: database.url, NODE_ENV: "test", LIKELY_DEMO: "0", LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0" };
   const tool = `http://localhost:${port}`;
   server = await startServerProcess({ env });
   fake = await new FakeLms().start();
   fake.useTool(tool);
-  expect((await runLtiCli(dbFile, addPlatformArgs(fake))).code).toBe(0);
-  db = await openDb({ url: `file:${dbFile}`, synchronous: "NORMAL" });
+  expect((await runLtiCli(database.url, addPlatformArgs(fake))).code).toBe(0);
+  db = await openDb({ url: database.url, synchronous: "NORMAL" });
   await deepLinkAssignments(fake, tool, 1);
 
   // The LMS is down (503) from here on, until we say otherwise.

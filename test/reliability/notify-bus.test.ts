@@ -1,12 +1,13 @@
 /**
  * The news bus between server processes: in-process on SQLite; on PostgreSQL LISTEN/NOTIFY, where
- * two buses stand for two processes. The PostgreSQL part runs when a server is given
- * (LIKELY_TEST_POSTGRES_URL) and is skipped otherwise.
+ * two buses stand for two processes. The PostgreSQL part runs in the `postgres` project (the test
+ * cluster of global-setup).
  */
 import { Client } from "pg";
 import { LocalBus, MAX_PAYLOAD_BYTES, PgBus } from "../../src/db/notify-bus";
+import { onPostgres } from "../support/test-database";
 
-const PG_URL = process.env.LIKELY_TEST_POSTGRES_URL;
+const PG_URL = onPostgres ? process.env.LIKELY_TEST_PG_URL : undefined;
 const describePg = PG_URL ? describe : describe.skip;
 
 function collector() {
@@ -102,7 +103,7 @@ describePg("PostgreSQL: two processes", () => {
     let resyncs = 0;
     b.subscribe("quiz", inB.handler);
     b.onResync(() => resyncs++);
-    await a.dropListenerForTest.call(b);
+    await b.dropListenerForTest();
     await until(() => !b.listening);
     await until(() => b.listening && resyncs === 1, 5000);
     expect(b.reconnects).toBe(1);

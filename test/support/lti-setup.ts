@@ -3,10 +3,10 @@ import type { Db } from "../../src/db/client";
 import { FakeLms } from "../../bench/lib/fake-lms";
 import { Browserish, formFields, launchThrough, unescapeHtml } from "../../bench/lib/lti-client";
 
-/** Runs `likely lti ...` in this process against a database file; resolves to its exit code and output. */
-export async function runLtiCli(dbFile: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `likely lti ...` in this process against a database (its DATABASE_URL); resolves to its exit code and output. */
+export async function runLtiCli(databaseUrl: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const saved = { ...process.env };
-  Object.assign(process.env, { DATABASE_URL: `file:${dbFile}`, NODE_ENV: "test", ...env });
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, NODE_ENV: "test", ...env });
   const out: string[] = [];
   const err: string[] = [];
   const w1 = process.stdout.write.bind(process.stdout);

@@ -1,6 +1,3 @@
-import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import type { Express } from "express";
 import request from "supertest";
 import { loadConfig, type Config } from "../../src/config";
@@ -8,27 +5,30 @@ import { openDb, type Db } from "../../src/db/client";
 import { closeBus } from "../../src/db/notify-bus";
 import { closeHub } from "../../src/quiz/event-hub";
 import { createApp } from "../../src/web/app";
-import { TEMPLATE_DB, TMP_DIR } from "./paths";
+import { createTestDatabase } from "./test-database";
 
-export type TestApp = { app: Express; db: Db; config: Config; dbFile: string; close(): Promise<void> };
+/** `dbFile`: the SQLite file, undefined on PostgreSQL. */
+export type TestApp = { app: Express; db: Db; config: Config; dbFile: string | undefined; close(): Promise<void> };
 
-/** A fresh SQLite file (copied from the migrated template) and an app on it, for one suite. */
+/**
+ * A fresh database (a copy of the migrated SQLite template, or a PostgreSQL clone of it in the
+ * `postgres` project) and an app on it, for one suite.
+ */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const dbFile = path.join(TMP_DIR, `suite-${process.pid}-${crypto.randomBytes(4).toString("hex")}.db`);
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: `file:${dbFile}`, ...env });
+  const database = await createTestDatabase("suite");
+  const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: database.url, ...env });
   const db = await openDb({ url: config.databaseUrl, synchronous: "NORMAL" });
   const app = createApp({ db, config });
   return {
     app,
     db,
     config,
-    dbFile,
+    dbFile: database.file,
     async close() {
       closeHub(db);
       await closeBus(db);
       await db.$disconnect();
-      for (const f of [dbFile, dbFile + "-wal", dbFile + "-shm"]) fs.rmSync(f, { force: true });
+      await database.drop();
     },
   };
 }

@@ -1,8 +1,7 @@
 import type { Request, Response } from "express";
 import { ipKeyGenerator, rateLimit, type IncrementResponse, type Options, type Store } from "express-rate-limit";
-import type { Db } from "../../db/client";
+import { sharedByProcesses, type Db } from "../../db/client";
 import { HttpError } from "../../http-error";
-import { sharedByProcesses } from "../../db/provider";
 import { DbRateLimitState, MemoryRateLimitState, type RateLimitState } from "../../rate-limits/state";
 
 /**
