@@ -6,6 +6,9 @@ const { postgresUnavailableReason } = require("./test/support/postgres-cluster")
  */
 const POSTGRES_SUITES = ["integration", "security", "reliability", "quiz", "instructor", "ops"];
 
+/** Browser suites (Chromium) stay on SQLite only, for time: their database paths run on PostgreSQL through the API and page suites. */
+const BROWSER_SUITES = ["quiz/quiz-browser.test.ts", "quiz/quiz-room.test.ts", "quiz/quiz-screens.test.ts"];
+
 /** Suites about SQLite itself; each says why it has no PostgreSQL run (shown in the summary). */
 const SQLITE_ONLY = {
   "reliability/commit-failure.test.ts": "plants a failing COMMIT on the better-sqlite3 group-commit path (SQLite's deferred foreign keys)",
@@ -19,7 +22,7 @@ const SQLITE_ONLY = {
 const postgresSkipped = postgresUnavailableReason();
 process.env.LIKELY_TEST_POSTGRES_PROJECT = postgresSkipped ? "0" : "1";
 process.env.LIKELY_TEST_POSTGRES_SKIPPED = postgresSkipped ?? "";
-process.env.LIKELY_TEST_SQLITE_ONLY = JSON.stringify(SQLITE_ONLY);
+process.env.LIKELY_TEST_SQLITE_ONLY = JSON.stringify({ ...SQLITE_ONLY, ...Object.fromEntries(BROWSER_SUITES.map((f) => [f, "a browser suite, SQLite only for time"])) });
 
 const project = {
   testEnvironment: "node",
@@ -40,7 +43,7 @@ module.exports = {
             ...project,
             displayName: "postgres",
             testMatch: POSTGRES_SUITES.map((dir) => `<rootDir>/test/${dir}/**/*.test.ts`),
-            testPathIgnorePatterns: ["/node_modules/", ...Object.keys(SQLITE_ONLY).map((f) => `/test/${f.replace(/\./g, "\\.")}$`)],
+            testPathIgnorePatterns: ["/node_modules/", ...[...Object.keys(SQLITE_ONLY), ...BROWSER_SUITES].map((f) => `/test/${f.replace(/\./g, "\\.")}$`)],
             setupFiles: ["<rootDir>/test/support/on-postgres.js"],
           },
         ]),

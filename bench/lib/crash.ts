@@ -1,9 +1,10 @@
 /**
  * Crash trials against the real server process: a burst of graded submissions, SIGKILL at a random
- * moment, then checks on the database file (opened directly once the process is gone) and a
- * restart on the same file. A submission counts as acknowledged once its 201 reached the client;
- * every acknowledged submission must be stored with the same id, idempotency key and answers, and
- * `PRAGMA integrity_check` must say "ok".
+ * moment, then checks on the database (the SQLite file opened directly once the process is gone,
+ * or the PostgreSQL database) and a restart on the same database. A submission counts as
+ * acknowledged once its 201 reached the client; every acknowledged submission must be stored with
+ * the same id, idempotency key and answers, and the integrity check must say "ok" (SQLite's
+ * `PRAGMA integrity_check`; on PostgreSQL amcheck's bt_index_check of the Submission indexes).
  *
  * Used by bench/crash-trials.ts (200+ trials) and test/reliability/crash.test.ts (a few, in CI).
  */
@@ -12,6 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { api, apiExpect, prepareClass, shiftAnswers, type BenchClass, type Participant } from "./api";
 import { seededRandom } from "./rng";
 import { startServerProcess, type ServerProcess } from "./server-process";
@@ -19,6 +21,11 @@ import { startServerProcess, type ServerProcess } from "./server-process";
 export type CrashOptions = {
   trials: number;
   synchronous: "FULL" | "NORMAL";
+  /**
+   * A PostgreSQL database (postgresql://..., fresh: empty or only migrated) to run on instead of a
+   * SQLite file in workDir; `synchronous` is then SQLite's knob and has no effect.
+   */
+  databaseUrl?: string;
   /** Start the server with LIKELY_UNSAFE_ACK_BEFORE_COMMIT=1: the harness must then see losses. */
   negativeControl?: boolean;
   /** Submissions in flight during a burst (each worker sends the next one when its answer comes). */
@@ -38,6 +45,8 @@ export type CrashOptions = {
 };
 
 export type CrashReport = {
+  /** "sqlite" or "postgresql". */
+  database: "sqlite" | "postgresql";
   synchronous: "FULL" | "NORMAL";
   negativeControl: boolean;
   seed: number;
@@ -83,10 +92,10 @@ type Row = { id: number; variantId: number; userId: number; attempt: number; raw
 
 export const CRASH_PASSWORD = "crash-harness-password";
 
-function serverEnv(dbFile: string, options: CrashOptions): Record<string, string> {
+function serverEnv(databaseUrl: string, options: CrashOptions): Record<string, string> {
   return {
     NODE_ENV: "test",
-    DATABASE_URL: `file:${dbFile}`,
+    DATABASE_URL: databaseUrl,
     LIKELY_DEMO: "1",
     LIKELY_DEMO_PASSWORD: CRASH_PASSWORD,
     LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0",
@@ -130,18 +139,51 @@ type Verdict = {
   perVariant: Map<number, number>;
 };
 
-/** Checks the database file of a dead server against what the clients were told. */
-export function verifyDatabase(dbFile: string, sent: Sent[], keyPrefix: string, expectedTotal: number | null): Verdict {
+/** The checks' view of the database: positional parameters `$1`, `$2`... in order. */
+type CheckDb = { all<T>(sql: string, params?: unknown[]): Promise<T[]>; integrity(): Promise<string[]>; close(): Promise<void> };
+
+const isPostgres = (url: string) => /^postgres(ql)?:/i.test(url);
+
+/** Opens the database the server used (after its death: SQLite's file is opened directly). */
+async function openCheckDb(url: string, readonly = false): Promise<CheckDb> {
+  if (isPostgres(url)) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return {
+      all: async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],
+      async integrity() {
+        try {
+          await client.query("CREATE EXTENSION IF NOT EXISTS amcheck");
+          await client.query(`SELECT bt_index_check(i.indexrelid) FROM pg_index i WHERE i.indrelid = '"Submission"'::regclass`);
+          return ["ok"];
+        } catch (err) {
+          return [`bt_index_check: ${(err as Error).message}`];
+        }
+      },
+      close: () => client.end(),
+    };
+  }
+  const db = new Database(url.replace(/^file:/, ""), { fileMustExist: true, readonly });
+  return {
+    all: async <T>(sql: string, params: unknown[] = []) => db.prepare(sql.replace(/\$\d+/g, "?")).all(...params) as T[],
+    integrity: async () => (db.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check),
+    close: async () => void db.close(),
+  };
+}
+
+/** Checks the database of a dead server against what the clients were told. */
+export async function verifyDatabase(databaseUrl: string, sent: Sent[], keyPrefix: string, expectedTotal: number | null): Promise<Verdict> {
   const problems: string[] = [];
-  const db = new Database(dbFile, { fileMustExist: true });
+  const db = await openCheckDb(databaseUrl);
   try {
-    const integrity = db.pragma("integrity_check") as { integrity_check: string }[];
-    const integrityText = integrity.map((r) => r.integrity_check).join("; ");
-    const integrityOk = integrity.length === 1 && integrity[0]!.integrity_check === "ok";
-    if (!integrityOk) problems.push(`integrity_check: ${integrityText.slice(0, 300)}`);
-    const rows = db
-      .prepare("SELECT id, variantId, userId, attempt, raw, idempotencyKey FROM Submission WHERE idempotencyKey LIKE ? ESCAPE '\\'")
-      .all(keyPrefix.replace(/[%_\\]/g, "\\$&") + "%") as Row[];
+    const integrity = await db.integrity();
+    const integrityText = integrity.join("; ");
+    const integrityOk = integrity.length === 1 && integrity[0] === "ok";
+    if (!integrityOk) problems.push(`integrity check: ${integrityText.slice(0, 300)}`);
+    const rows = await db.all<Row>(
+      `SELECT "id", "variantId", "userId", "attempt", "raw", "idempotencyKey" FROM "Submission" WHERE "idempotencyKey" LIKE $1 ESCAPE '\\'`,
+      [keyPrefix.replace(/[%_\\]/g, "\\$&") + "%"],
+    );
     const byKey = new Map(rows.map((r) => [r.idempotencyKey!, r]));
     const sentByKey = new Map(sent.map((s) => [s.key, s]));
     let inconsistencies = 0;
@@ -176,24 +218,25 @@ export function verifyDatabase(dbFile: string, sent: Sent[], keyPrefix: string, 
         problems.push(`LOST: ${s.key} was acknowledged as submission ${s.submissionId} but is stored as ${r.id}`);
       }
     }
-    const total = (db.prepare("SELECT COUNT(*) AS n FROM Submission").get() as { n: number }).n;
+    const total = (await db.all<{ n: number }>(`SELECT CAST(COUNT(*) AS INTEGER) AS "n" FROM "Submission"`))[0]!.n;
     if (expectedTotal !== null && total !== expectedTotal + rows.length) {
       inconsistencies++;
       problems.push(`the table holds ${total} submissions, expected ${expectedTotal} before the trial + ${rows.length} stored in it`);
     }
-    const gaps = db
-      .prepare("SELECT variantId, COUNT(*) AS n, MIN(attempt) AS lo, MAX(attempt) AS hi FROM Submission GROUP BY variantId HAVING lo != 1 OR hi != n")
-      .all() as { variantId: number; n: number; lo: number; hi: number }[];
+    const gaps = await db.all<{ variantId: number; n: number; lo: number; hi: number }>(
+      `SELECT "variantId", CAST(COUNT(*) AS INTEGER) AS "n", MIN("attempt") AS "lo", MAX("attempt") AS "hi" FROM "Submission"
+       GROUP BY "variantId" HAVING MIN("attempt") <> 1 OR MAX("attempt") <> COUNT(*)`,
+    );
     for (const g of gaps) {
       inconsistencies++;
       problems.push(`variant ${g.variantId}: ${g.n} submissions with attempts ${g.lo}..${g.hi}`);
     }
     const perVariant = new Map(
-      (db.prepare("SELECT variantId, COUNT(*) AS n FROM Submission GROUP BY variantId").all() as { variantId: number; n: number }[]).map((r) => [r.variantId, r.n]),
+      (await db.all<{ variantId: number; n: number }>(`SELECT "variantId", CAST(COUNT(*) AS INTEGER) AS "n" FROM "Submission" GROUP BY "variantId"`)).map((r) => [r.variantId, r.n]),
     );
     return { integrityOk, integrityText, total, acknowledged, lost, storedUnacknowledged, inconsistencies, problems, lostKeys, perVariant };
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -209,9 +252,11 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
   const runTag = crypto.randomBytes(3).toString("hex");
   fs.mkdirSync(options.workDir, { recursive: true });
   const dbFile = path.join(options.workDir, `crash-${options.synchronous.toLowerCase()}${options.negativeControl ? "-control" : ""}-${runTag}.db`);
-  const env = serverEnv(dbFile, options);
+  const databaseUrl = options.databaseUrl ?? `file:${dbFile}`;
+  const env = serverEnv(databaseUrl, options);
   const startedAt = Date.now();
   const report: CrashReport = {
+    database: isPostgres(databaseUrl) ? "postgresql" : "sqlite",
     synchronous: options.synchronous,
     negativeControl: !!options.negativeControl,
     seed,
@@ -295,8 +340,8 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
       if (failedEarly.length > 0) note(`trial ${t}: ${failedEarly.length} requests failed while the server should have been up, first: ${failedEarly[0]!.error}`);
       report.sent += sent.length;
 
-      // Check the file while nothing runs on it.
-      const v = verifyDatabase(dbFile, sent, keyPrefix, expectedTotal);
+      // Check the database while no server runs on it.
+      const v = await verifyDatabase(databaseUrl, sent, keyPrefix, expectedTotal);
       expectedTotal = v.total;
       report.trials++;
       report.acknowledged += v.acknowledged;
@@ -346,15 +391,14 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
   }
 
   // Every acknowledged submission of the whole run, once more at the end.
-  const db = new Database(dbFile, { fileMustExist: true, readonly: true });
+  const db = await openCheckDb(databaseUrl, true);
   try {
-    const byKey = db.prepare("SELECT id FROM Submission WHERE userId = ? AND idempotencyKey = ?");
     for (const s of allAcknowledged) {
-      const row = byKey.get(s.participant.userId, s.key) as { id: number } | undefined;
+      const [row] = await db.all<{ id: number }>(`SELECT "id" FROM "Submission" WHERE "userId" = $1 AND "idempotencyKey" = $2`, [s.participant.userId, s.key]);
       if (!row || (s.submissionId !== undefined && row.id !== s.submissionId)) report.lostAtEnd++;
     }
   } finally {
-    db.close();
+    await db.close();
   }
   report.meanKillDelayMs = report.trials ? killDelayMs / report.trials : 0;
   report.meanRestartMs = report.trials ? restartMs / report.trials : 0;
@@ -369,7 +413,7 @@ export function crashRunPassed(r: CrashReport): boolean {
 }
 
 export function formatCrashReport(r: CrashReport): string {
-  const mode = `synchronous=${r.synchronous}${r.negativeControl ? ", NEGATIVE CONTROL (ack before commit)" : ""}`;
+  const mode = `${r.database === "postgresql" ? "PostgreSQL" : `SQLite synchronous=${r.synchronous}`}${r.negativeControl ? ", NEGATIVE CONTROL (ack before commit)" : ""}`;
   return [
     `crash trials (${mode}, seed ${r.seed})`,
     `  trials                 ${r.trials}`,

@@ -26,9 +26,15 @@ export function isPostgresUrl(url: string): boolean {
 const dialects = new WeakMap<Db, Dialect>();
 const postgresUrls = new WeakMap<Db, string>();
 
-/** Which database a client opened by openDb talks to (raw SQL that cannot be written once asks). */
-export function dialectOf(db: Db): Dialect {
-  return dialects.get(db) ?? "sqlite";
+/**
+ * Which database a client opened by openDb talks to (raw SQL that cannot be written once asks).
+ * A wrapper of the client (a Proxy, e.g. src/testing/ack-before-commit.ts) or a transaction client
+ * is not the key in the map: Prisma's own `_activeProvider` of the client answers then.
+ */
+export function dialectOf(db: Pick<Db, "$executeRaw">): Dialect {
+  const known = dialects.get(db as Db);
+  if (known) return known;
+  return (db as { _activeProvider?: string })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
 }
 
 /** The URL a PostgreSQL client was opened with (the notify bus opens its own LISTEN connection with it). */
@@ -87,7 +93,9 @@ export async function openDb(options: DbOptions): Promise<Db> {
  */
 async function openPostgres(url: string): Promise<Db> {
   const max = Number(process.env.LIKELY_PG_POOL_SIZE ?? 10);
-  const db = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max }) }) as unknown as Db;
+  // Interactive transactions get more than Prisma's 5 s: every statement is a round trip to the
+  // server here, and a busy machine (or a lock wait for a variant's attempt) must not expire one.
+  const db = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max }), transactionOptions: { maxWait: 10_000, timeout: 20_000 } }) as unknown as Db;
   dialects.set(db, "postgresql");
   postgresUrls.set(db, url);
   await db.$queryRawUnsafe("SELECT 1");

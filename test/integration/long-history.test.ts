@@ -6,7 +6,8 @@
  * not here.
  */
 import { updateAssignment } from "../../src/db/assignments";
-import { sqliteConnection } from "../../src/db/client";
+import { dialectOf } from "../../src/db/client";
+import { timestampParam } from "../../src/db/portable-sql";
 import { HISTORY_SHOWN } from "../../src/web/routes/student-pages";
 import { allTokens, as, PASSWORD, twoCourses, type Tokens } from "../support/fixtures";
 import { createTestApp, csrfFrom, signInAgent, type TestApp } from "../support/test-app";
@@ -41,17 +42,14 @@ async function itemOf(token: string, assignmentId: number): Promise<ItemView> {
  * `n` earlier attempts stored straight into the table (as years of resubmitting would leave them):
  * attempt numbers 1..n, score 0.25 except `bestAt` (0.5) and the last one (0.125).
  */
-function seedHistory(variantId: number, userId: number, n: number, bestAt: number): void {
-  const connection = sqliteConnection(t.db)!;
-  connection
-    .prepare(
-      `WITH RECURSIVE k(a) AS (SELECT 1 UNION ALL SELECT a + 1 FROM k WHERE a < @n)
-       INSERT INTO Submission (variantId, userId, attempt, raw, parsed, results, score, idempotencyKey, createdAt)
-       SELECT @variantId, @userId, a, '{"mu":"0.1","sigma2":"1"}', '{"mu":0.1,"sigma2":1}', '[]',
-              CASE WHEN a = @bestAt THEN 0.5 WHEN a = @n THEN 0.125 ELSE 0.25 END, NULL, '2026-11-01T00:00:00.000+00:00'
-       FROM k`,
-    )
-    .run({ n, variantId, userId, bestAt });
+async function seedHistory(variantId: number, userId: number, n: number, bestAt: number): Promise<void> {
+  const createdAt = timestampParam(dialectOf(t.db), new Date("2026-11-01T00:00:00.000Z"));
+  await t.db.$executeRaw`
+    WITH RECURSIVE k(a) AS (SELECT 1 UNION ALL SELECT a + 1 FROM k WHERE a < ${n})
+    INSERT INTO "Submission" ("variantId", "userId", "attempt", "raw", "parsed", "results", "score", "idempotencyKey", "createdAt")
+    SELECT CAST(${variantId} AS INTEGER), CAST(${userId} AS INTEGER), a, '{"mu":"0.1","sigma2":"1"}', '{"mu":0.1,"sigma2":1}', '[]',
+           CASE WHEN a = ${bestAt} THEN 0.5 WHEN a = ${n} THEN 0.125 ELSE 0.25 END, NULL, ${createdAt}
+    FROM k`;
 }
 
 async function keyOf(variantId: number): Promise<Record<string, unknown>> {
@@ -65,7 +63,7 @@ async function userIdOf(token: string): Promise<number> {
 test("after 3000 earlier attempts: the next is attempt 3001, graded, and the limit holds under parallel requests", async () => {
   const assignmentId = await newAssignment("Resubmitted thousands of times", 3004);
   const item = await itemOf(tok.student1, assignmentId);
-  seedHistory(item.variantId, await userIdOf(tok.student1), 3000, 1234);
+  await seedHistory(item.variantId, await userIdOf(tok.student1), 3000, 1234);
 
   expect(await itemOf(tok.student1, assignmentId)).toMatchObject({ attemptsUsed: 3000, attemptsLeft: 4, score: 0.5 });
 
@@ -98,7 +96,7 @@ test("after 3000 earlier attempts: the next is attempt 3001, graded, and the lim
 test("the exercise page lists the latest attempts only, and the form still grades and refuses past the limit", async () => {
   const assignmentId = await newAssignment("Page with a long history", 2503);
   const item = await itemOf(tok.student2, assignmentId);
-  seedHistory(item.variantId, await userIdOf(tok.student2), 2500, 7);
+  await seedHistory(item.variantId, await userIdOf(tok.student2), 2500, 7);
   const agent = await signInAgent(t.app, "student2@example.edu", PASSWORD);
   const url = `/assignments/${assignmentId}/items/${item.itemId}`;
 
@@ -135,7 +133,7 @@ test("the exercise page lists the latest attempts only, and the form still grade
 test("150,000 earlier attempts: the assignment view, the dashboard and the next submission still work", async () => {
   const assignmentId = await newAssignment("Scripted resubmissions", null);
   const item = await itemOf(tok.student3, assignmentId);
-  seedHistory(item.variantId, await userIdOf(tok.student3), 150_000, 99_999);
+  await seedHistory(item.variantId, await userIdOf(tok.student3), 150_000, 99_999);
 
   expect(await itemOf(tok.student3, assignmentId)).toMatchObject({ attemptsUsed: 150_000, attemptsLeft: null, score: 0.5 });
   const next = await as(t.app, tok.student3).post(`/api/v1/variants/${item.variantId}/submissions`, { answers: await keyOf(item.variantId), idempotencyKey: "scripted-next" }).expect(201);

@@ -4,14 +4,13 @@
  * whose stack is logged but never sent, and the silence of tests.
  */
 import { Writable } from "node:stream";
-import path from "node:path";
 import request from "supertest";
 import { api, apiExpect, prepareClass } from "../../bench/lib/api";
 import { startServerProcess, type ServerProcess } from "../../bench/lib/server-process";
 import { createLogger } from "../../src/ops/logger";
 import { createApp } from "../../src/web/app";
 import { leakedForms } from "../support/key-leak";
-import { TMP_DIR } from "../support/paths";
+import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { createTestApp } from "../support/test-app";
 import { buildDist } from "./cli-run";
 
@@ -32,14 +31,19 @@ function setCookies(res: Response): Record<string, string> {
 
 describe("the server process's standard output", () => {
   let server: ServerProcess;
+  let database: TestDatabase;
   beforeAll(async () => {
     buildDist();
+    database = await createTestDatabase("logs", { empty: true });
     server = await startServerProcess({
-      env: { DATABASE_URL: `file:${path.join(TMP_DIR, `logs-${process.pid}.db`)}`, LIKELY_DEMO_PASSWORD: PASSWORD, LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0" },
+      env: { DATABASE_URL: database.url, LIKELY_DEMO_PASSWORD: PASSWORD, LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0" },
       timeoutMs: 60_000,
     });
   }, 120_000);
-  afterAll(() => server?.kill("SIGKILL"));
+  afterAll(async () => {
+    await server?.kill("SIGKILL");
+    await database?.drop();
+  });
 
   test("one JSON line per request with its fields, and no password, token, session id, CSRF token or key", async () => {
     const base = server.url;

@@ -1,26 +1,26 @@
-/** `likely users add|list|set-role` as an operator runs them, on a real SQLite file. */
-import fs from "node:fs";
-import path from "node:path";
+/** `likely users add|list|set-role` as an operator runs them, on a real SQLite file (or PostgreSQL database in the `postgres` project). */
 import request from "supertest";
 import { verifyPassword } from "../../src/auth/passwords";
 import { loadConfig } from "../../src/config";
 import { openDb } from "../../src/db/client";
 import { closeHub } from "../../src/quiz/event-hub";
 import { createApp } from "../../src/web/app";
-import { TMP_DIR } from "../support/paths";
+import { createTestDatabase, onPostgres, type TestDatabase } from "../support/test-database";
 import { signInAgent } from "../support/test-app";
 import { buildDist, likely } from "./cli-run";
 
 jest.setTimeout(120_000);
 
-// A fresh file, not the template: the first command must migrate an empty database itself.
-const dbFile = path.join(TMP_DIR, `users-cli-${process.pid}.db`);
-const env = { DATABASE_URL: `file:${dbFile}` };
+// A fresh, empty database, not the template: the first command must migrate it itself.
+let database: TestDatabase;
+const env = { DATABASE_URL: "" };
 
-beforeAll(() => buildDist(), 120_000);
-afterAll(() => {
-  for (const f of [dbFile, dbFile + "-wal", dbFile + "-shm"]) fs.rmSync(f, { force: true });
-});
+beforeAll(async () => {
+  buildDist();
+  database = await createTestDatabase("users_cli", { empty: true });
+  env.DATABASE_URL = database.url;
+}, 120_000);
+afterAll(() => database?.drop());
 
 test("users add creates the first admin on an empty database and prints the generated password once", async () => {
   const r = likely(["users", "add", "--email", "Root@Example.EDU", "--name", "Rita Root", "--role", "admin"], env);
@@ -101,4 +101,11 @@ test("a short password on standard input is refused, naming standard input", () 
   const r = likely(["users", "add", "--email", "short@example.edu", "--name", "S", "--role", "student", "--password-stdin"], env, "abc\n");
   expect(r.status).toBe(2);
   expect(r.stderr.trim()).toMatch(/^likely users: standard input \(password\): at least 8 characters$/);
+});
+
+(onPostgres ? test : test.skip)("on PostgreSQL, `likely backup` says to use pg_dump and exits 2", () => {
+  const r = likely(["backup", "copy.db"], env);
+  expect(r.status).toBe(2);
+  expect(r.stdout).toBe("");
+  expect(r.stderr.trim()).toMatch(/^likely backup: DATABASE_URL is a PostgreSQL database: back it up with pg_dump .*restore with pg_restore$/);
 });

@@ -1,8 +1,9 @@
 /**
  * The short CI form of bench/crash-trials.ts: the real server process (dist/src/server.js) under a
  * burst of graded submissions, killed with SIGKILL at a random moment and restarted on the same
- * file. Every acknowledged submission must be stored and `PRAGMA integrity_check` must be ok; with
- * the ack-before-commit negative control the same harness must report a loss.
+ * database. Every acknowledged submission must be stored and the integrity check must be ok; with
+ * the ack-before-commit negative control the same harness must report a loss. In the `postgres`
+ * project the same trials run on a PostgreSQL database.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -11,6 +12,7 @@ import { formatCrashReport, runCrashTrials, type CrashReport } from "../../bench
 import { ConfigError } from "../../src/config";
 import { unsafeAckBeforeCommitRequested } from "../../src/testing/ack-before-commit";
 import { ROOT, TMP_DIR } from "../support/paths";
+import { createTestDatabase, onPostgres, type TestDatabase } from "../support/test-database";
 
 jest.setTimeout(120_000);
 
@@ -44,7 +46,38 @@ function damage(r: CrashReport) {
 }
 const NO_DAMAGE = { lost: 0, lostAtEnd: 0, integrityFailures: 0, inconsistencies: 0, refused: 0, errorsBeforeKill: 0, unexpectedExits: 0, report: "" };
 
-describe("crash safety of acknowledged submissions (SIGKILL, restart, check the file)", () => {
+const sqliteOnly = onPostgres ? describe.skip : describe;
+const postgresOnly = onPostgres ? describe : describe.skip;
+
+postgresOnly("crash safety of acknowledged submissions on PostgreSQL (SIGKILL, restart, check the database)", () => {
+  const databases: TestDatabase[] = [];
+  const fresh = async () => {
+    const d = await createTestDatabase("crash");
+    databases.push(d);
+    return d.url;
+  };
+  afterAll(async () => {
+    for (const d of databases) await d.drop();
+  });
+
+  test("3 trials lose nothing and the Submission indexes pass amcheck", async () => {
+    const r = await runCrashTrials({ ...SMALL, trials: 3, synchronous: "FULL", databaseUrl: await fresh() });
+    expect(r.database).toBe("postgresql");
+    expect(damage(r)).toEqual(NO_DAMAGE);
+    expect(r.trials).toBe(3);
+    expect(r.acknowledged).toBeGreaterThan(0);
+  });
+
+  test("negative control: acknowledging before commit is caught as a loss", async () => {
+    const r = await runCrashTrials({ ...SMALL, trials: 3, synchronous: "FULL", negativeControl: true, minDelayMs: 40, databaseUrl: await fresh() });
+    expect(r.lost).toBeGreaterThan(0);
+    expect(r.trialsWithLoss).toBeGreaterThanOrEqual(1);
+    expect(r.integrityFailures).toBe(0);
+    expect(r.problems.some((p) => p.includes("LOST:"))).toBe(true);
+  });
+});
+
+sqliteOnly("crash safety of acknowledged submissions (SIGKILL, restart, check the file)", () => {
   test("synchronous=FULL: 3 trials lose nothing and the file passes integrity_check", async () => {
     const r = await runCrashTrials({ ...SMALL, trials: 3, synchronous: "FULL" });
     expect(damage(r)).toEqual(NO_DAMAGE);

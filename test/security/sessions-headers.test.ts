@@ -95,7 +95,7 @@ test("a server error is a plain 500 page or JSON, with headers and without a sta
   const broken = await createTestApp();
   try {
     // A real fault: the sessions table disappears under the running app.
-    await broken.db.$executeRawUnsafe("DROP TABLE Session");
+    await broken.db.$executeRawUnsafe(`DROP TABLE "Session"`);
     const agent = request.agent(broken.app);
     const page = await agent.get("/signin").set("Cookie", "likely_sid=whatever-value").set("Accept", "text/html");
     expect(page.status).toBe(500);
@@ -103,7 +103,7 @@ test("a server error is a plain 500 page or JSON, with headers and without a sta
     expect(page.text).not.toMatch(/\n\s+at |Session|SQLITE|prisma/i);
     expect(page.headers["content-security-policy"]).toBeDefined();
 
-    await broken.db.$executeRawUnsafe("DROP TABLE ApiToken");
+    await broken.db.$executeRawUnsafe(`DROP TABLE "ApiToken"`);
     const api = await request(broken.app).get("/api/v1/me").set("Authorization", "Bearer " + "a".repeat(43));
     expect(api.status).toBe(500);
     expect(api.body).toEqual({ error: "Something went wrong on our side. The error was logged; please try again." });

@@ -1,5 +1,1 @@
-export type Cluster = { dir: string; port: number; url: string; stop(): void };
-export function findPostgresBin(): string | null;
-export function postgresUnavailableReason(): string | null;
-export function startCluster(options?: { parent?: string; settings?: string[] }): Promise<Cluster>;
-export function databaseUrl(clusterUrl: string, name: string): string;
+export * from "../../scripts/postgres-cluster";

@@ -19,13 +19,13 @@ export type TestDatabase = {
 /**
  * A fresh, migrated database for one suite or server: a copy of the SQLite template file, or on
  * PostgreSQL a clone of the template database migrated once by global-setup (CREATE DATABASE ...
- * TEMPLATE takes ~50 ms; migrating takes seconds).
+ * TEMPLATE takes ~50 ms; migrating takes seconds). `empty`: no tables at all (a first start must migrate).
  */
-export async function createTestDatabase(label = "suite"): Promise<TestDatabase> {
+export async function createTestDatabase(label = "suite", options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const id = `${label}_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
   if (!onPostgres) {
     const file = path.join(TMP_DIR, `${id}.db`);
-    fs.copyFileSync(TEMPLATE_DB, file);
+    if (!options.empty) fs.copyFileSync(TEMPLATE_DB, file);
     return {
       url: `file:${file}`,
       file,
@@ -37,7 +37,7 @@ export async function createTestDatabase(label = "suite"): Promise<TestDatabase>
   const cluster = process.env.LIKELY_TEST_PG_URL;
   if (!cluster) throw new Error("LIKELY_TEST_DATABASE=postgres but no cluster: global-setup starts one when LIKELY_TEST_POSTGRES_PROJECT=1 (jest.config.js)");
   const name = id.toLowerCase().replace(/[^a-z0-9_]/g, "_");
-  await admin(cluster, `CREATE DATABASE "${name}" TEMPLATE "likely_template"`);
+  await admin(cluster, `CREATE DATABASE "${name}" TEMPLATE "${options.empty ? "template0" : "likely_template"}"`);
   return {
     url: databaseUrl(cluster, name),
     async drop() {
