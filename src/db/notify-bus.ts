@@ -156,6 +156,8 @@ export class PgBus extends BaseBus {
       await client.end().catch(() => undefined);
       return;
     }
+    // The listener alone never keeps a process alive (the HTTP server does, while it runs).
+    (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
     this.#client = client;
     this.#retryMs = 100;
     if (isReconnect) {
