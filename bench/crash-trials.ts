@@ -26,6 +26,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { migrateDeploy } from "../src/db/migrate";
 import { projectRoot } from "../src/paths";
 import { crashRunPassed, formatCrashReport, runCrashTrials, type CrashReport } from "./lib/crash";
 import { parseArgs } from "./lib/rng";
@@ -72,6 +73,7 @@ async function main(): Promise<number> {
       await admin.query(`CREATE DATABASE "likely_crash"`);
       await admin.end();
       databaseUrl = urlOf(cluster.url, "likely_crash");
+      await migrateDeploy(databaseUrl); // before the first start, as an operator's deploy would
       console.log(`PostgreSQL: a throwaway cluster (fsync on) at ${cluster.url}`);
     }
     for (const synchronous of modes) {

@@ -91,6 +91,8 @@ type Sent = {
 type Row = { id: number; variantId: number; userId: number; attempt: number; raw: string; idempotencyKey: string | null };
 
 export const CRASH_PASSWORD = "crash-harness-password";
+/** A (re)start on a busy machine (two cores shared with the database server) can take a while. */
+const START_TIMEOUT_MS = 120_000;
 
 function serverEnv(databaseUrl: string, options: CrashOptions): Record<string, string> {
   return {
@@ -281,7 +283,7 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
     if (report.problems.length < 20) report.problems.push(p);
   };
 
-  let server: ServerProcess = await startServerProcess({ env });
+  let server: ServerProcess = await startServerProcess({ env, timeoutMs: START_TIMEOUT_MS });
   const allAcknowledged: Sent[] = [];
   let counter = 0;
   let restartMs = 0;
@@ -360,7 +362,7 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
 
       // Restart on the same file; the restarted server must agree with the file.
       const before = Date.now();
-      server = await startServerProcess({ env });
+      server = await startServerProcess({ env, timeoutMs: START_TIMEOUT_MS });
       restartMs += Date.now() - before;
       const stored = sent.filter((s) => s.status === 201 && s.submissionId !== undefined && !v.lostKeys.has(s.key));
       for (const s of stored.slice(0, 3)) {

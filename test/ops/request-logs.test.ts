@@ -34,7 +34,7 @@ describe("the server process's standard output", () => {
   let database: TestDatabase;
   beforeAll(async () => {
     buildDist();
-    database = await createTestDatabase("logs", { empty: true });
+    database = await createTestDatabase("logs");
     server = await startServerProcess({
       env: { DATABASE_URL: database.url, LIKELY_DEMO_PASSWORD: PASSWORD, LIKELY_SUBMIT_LIMIT_PER_MINUTE: "0" },
       timeoutMs: 60_000,
