@@ -185,6 +185,7 @@ export class PgBus extends BaseBus {
   }
 
   async publish(topic: Topic, data: unknown): Promise<void> {
+    if (this.closed) return; // shutting down: a late timer's news has nobody left to tell
     const n = ++this.#sent;
     const payload = this.envelope(topic, data, n);
     const listening = this.#client !== undefined;
