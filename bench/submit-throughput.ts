@@ -10,6 +10,9 @@
  * the one-variant run), --sync FULL|NORMAL|both (both), --no-profile (skip the CPU profile), --no-stages (skip the
  * per-stage timing), --json, --extra "label=path/to/server.js,..." (other builds of the server,
  * e.g. an older commit's dist, measured in the same run for before/after figures).
+ * --database postgres --workers N (2): SQLite x1, PostgreSQL x1 and PostgreSQL xN server processes
+ * (LIKELY_WORKERS) on a throwaway cluster next to the bare endpoint, with CPU per submission in the
+ * app and in PostgreSQL and the scaling those costs predict (bench/lib/database-comparison.ts).
  * The bare endpoint is measured twice (after the first server run and at the end); the ratio uses
  * the mean, so a machine whose load drifts during the run biases it less.
  *
@@ -33,6 +36,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { projectRoot } from "../src/paths";
 import { prepareClass, type BenchClass } from "./lib/api";
+import { compareDatabases } from "./lib/database-comparison";
 import { echoRequests, formatFigures, runLoad, submissionRequests, type LoadFigures } from "./lib/load";
 import { monotonicUs, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import { parseArgs } from "./lib/rng";
@@ -110,6 +114,8 @@ async function main(): Promise<void> {
     "no-stages": "boolean",
     json: "boolean",
     extra: "string",
+    database: "string",
+    workers: "number",
   });
   const builds: { label: string; script?: string }[] = [{ label: "Likely" }];
   for (const spec of String(args.extra ?? "").split(",").filter(Boolean)) {
@@ -131,6 +137,17 @@ async function main(): Promise<void> {
   if (!modes.every((m) => m === "FULL" || m === "NORMAL")) throw new Error("--sync must be FULL, NORMAL or both");
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.mkdirSync(workDir, { recursive: true });
+  const database = String(args.database ?? "sqlite").toLowerCase();
+  if (!["sqlite", "postgres", "postgresql"].includes(database)) throw new Error("--database must be sqlite or postgres");
+  if (database !== "sqlite") {
+    const workers = Number(args.workers ?? 2);
+    if (!Number.isInteger(workers) || workers < 1) throw new Error("--workers must be a whole number >= 1");
+    console.log(`Submission throughput by database: ${connections} connections, ${warmup} s warm-up + ${seconds} s measured, ${students} students x 6 exercises`);
+    console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? "CPU"}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
+    await compareDatabases({ connections, seconds, warmup, students, workers, password: PASSWORD, workDir, bareScript: BARE_JS });
+    fs.rmSync(workDir, { recursive: true, force: true });
+    return;
+  }
   console.log(`Submission throughput: ${connections} connections, ${warmup} s warm-up + ${seconds} s measured; shapes: ${shapes.map((s) => (s === "many" ? `${students} students x 6 exercises` : `one student on one variant${history ? ` with ${history} earlier attempts` : ""}`)).join(", ")}`);
   console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? "CPU"}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
 

@@ -25,6 +25,8 @@ export type Config = {
   logLevel: LogLevel;
   /** json (one line per request, the default) or pretty (needs the pino-pretty dev dependency). */
   logFormat: "json" | "pretty";
+  /** Server processes on this machine (LIKELY_WORKERS, node:cluster); more than 1 only on PostgreSQL. */
+  workers: number;
 };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -36,6 +38,12 @@ export class ConfigError extends Error {
 
 const envSchema = z.object({
   PORT: z.coerce.number({ error: "PORT must be a port number" }).int().min(0).max(65535).default(3000),
+  LIKELY_WORKERS: z.coerce
+    .number({ error: "LIKELY_WORKERS must be a whole number of server processes (1 to 64)" })
+    .int({ error: "LIKELY_WORKERS must be a whole number of server processes (1 to 64)" })
+    .min(1, { error: "LIKELY_WORKERS must be a whole number of server processes (1 to 64)" })
+    .max(64, { error: "LIKELY_WORKERS must be a whole number of server processes (1 to 64)" })
+    .default(1),
   DATABASE_URL: z
     .string()
     .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, {
@@ -105,6 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.LIKELY_BACKUP_DIR !== undefined && !databaseUrl.startsWith("file:")) {
     throw new ConfigError("LIKELY_BACKUP_DIR: scheduled backups are for SQLite; back up PostgreSQL with pg_dump");
   }
+  if (e.LIKELY_WORKERS > 1 && databaseUrl.startsWith("file:")) {
+    throw new ConfigError(
+      `LIKELY_WORKERS=${e.LIKELY_WORKERS} needs PostgreSQL (DATABASE_URL=postgresql://...): a SQLite database is served by one process. Unset LIKELY_WORKERS, or see "Several processes" in the README`,
+    );
+  }
   return {
     port: e.PORT,
     databaseUrl,
@@ -120,5 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.LIKELY_METRICS_TOKEN,
     logLevel: e.LIKELY_LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
     logFormat: e.LIKELY_LOG_FORMAT,
+    workers: e.LIKELY_WORKERS,
   };
 }

@@ -24,6 +24,7 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 const dialects = new WeakMap<Db, Dialect>();
+const postgresUrls = new WeakMap<Db, string>();
 
 /**
  * Which database a client opened by openDb talks to (raw SQL that cannot be written once asks).
@@ -34,6 +35,19 @@ export function dialectOf(db: Pick<Db, "$executeRaw">): Dialect {
   const known = dialects.get(db as Db);
   if (known) return known;
   return (db as { _activeProvider?: string })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
+}
+
+/** The URL a PostgreSQL client was opened with (the notify bus opens its own LISTEN connection with it). */
+export function postgresUrlOf(db: Db): string | undefined {
+  return postgresUrls.get(db);
+}
+
+/**
+ * Can several server processes share this database? Only PostgreSQL: SQLite is served by one
+ * process (its group commit and attempt-limit queue live there), so per-process state is exact.
+ */
+export function sharedByProcesses(db: Db): boolean {
+  return dialectOf(db) === "postgresql";
 }
 
 /** The file behind a `file:` URL. */
@@ -83,6 +97,7 @@ async function openPostgres(url: string): Promise<Db> {
   // server here, and a busy machine (or a lock wait for a variant's attempt) must not expire one.
   const db = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max }), transactionOptions: { maxWait: 10_000, timeout: 20_000 } }) as unknown as Db;
   dialects.set(db, "postgresql");
+  postgresUrls.set(db, url);
   await db.$queryRawUnsafe("SELECT 1");
   return db;
 }

@@ -63,6 +63,7 @@ export type DueScore = {
   platformId: number;
   sub: string;
   changedAt: Date;
+  nextAttemptAt: Date;
 };
 
 export async function selectDueScores(db: Db, now: Date, limit: number): Promise<DueScore[]> {
@@ -81,15 +82,31 @@ export async function selectDueScores(db: Db, now: Date, limit: number): Promise
       attempts: true,
       userId: true,
       changedAt: true,
+      nextAttemptAt: true,
       lineItem: { select: { url: true, assignmentId: true, platformId: true, platform: { select: { issuer: true } } } },
       user: { select: { ltiUser: { select: { sub: true, issuer: true } } } },
     },
   });
   return rows.flatMap((r) =>
     r.user.ltiUser
-      ? [{ id: r.id, version: r.version, attempts: r.attempts, userId: r.userId, assignmentId: r.lineItem.assignmentId, lineItemUrl: r.lineItem.url, platformId: r.lineItem.platformId, sub: r.user.ltiUser.sub, changedAt: r.changedAt }]
+      ? [{ id: r.id, version: r.version, attempts: r.attempts, userId: r.userId, assignmentId: r.lineItem.assignmentId, lineItemUrl: r.lineItem.url, platformId: r.lineItem.platformId, sub: r.user.ltiUser.sub, changedAt: r.changedAt, nextAttemptAt: r.nextAttemptAt }]
       : [],
   );
+}
+
+/**
+ * Takes a due row for this worker: moves its nextAttemptAt from the value read to `leaseUntil`,
+ * only if nobody changed the row meanwhile. One conditional UPDATE: among several workers (of one
+ * or several processes, SQLite or PostgreSQL, where the second UPDATE re-reads the committed row)
+ * exactly one gets true, so each score version is sent once. A worker that dies mid-delivery
+ * leaves the row due again at `leaseUntil`.
+ */
+export async function claimDueScore(db: Db, row: Pick<DueScore, "id" | "version" | "nextAttemptAt">, leaseUntil: Date): Promise<boolean> {
+  const r = await db.ltiScoreOutbox.updateMany({
+    where: { id: row.id, version: row.version, status: "pending", nextAttemptAt: row.nextAttemptAt },
+    data: { nextAttemptAt: leaseUntil },
+  });
+  return r.count === 1;
 }
 
 /** The earliest pending retry (the worker sleeps until then). */

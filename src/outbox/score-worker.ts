@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { selectOptionalAssignment } from "../db/assignments";
 import type { Db } from "../db/client";
 import { selectOptionalPlatform, type PlatformRow } from "../db/lti";
-import { markScoreFailed, markScoreSkipped, markScoreRetry, markScoreSent, selectDueScores, selectStudentAttempts, type DueScore } from "../db/lti-outbox";
+import { claimDueScore, markScoreFailed, markScoreSkipped, markScoreRetry, markScoreSent, selectDueScores, selectStudentAttempts, type DueScore } from "../db/lti-outbox";
 import { totalPoints } from "../homework/assignment-view";
 import { countedScore } from "../homework/policy";
 import { ServiceError } from "../lti/access-token";
@@ -13,12 +13,16 @@ import { signingKey } from "../lti/keys";
  * Delivers the grade passback outbox: polls for due rows, sends each student's current counted
  * points, and on 5xx/429/timeouts retries with exponential backoff capped at a minute. The outbox
  * lives in the database, so a crash or restart loses nothing: due rows are simply sent on start.
+ * Every server process runs a worker; each row is claimed before it is sent (claimDueScore), so
+ * several workers send each score once.
  */
 export const MAX_BACKOFF_MS = 60_000;
 const BASE_BACKOFF_MS = 500;
 const POLL_MS = 200;
 const BATCH = 50;
 const PARALLEL = 8;
+/** A claimed row is due again after this long if its worker never reports back (it died mid-delivery). */
+export const CLAIM_LEASE_MS = 120_000;
 
 export function backoffMs(attempts: number): number {
   const full = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempts);
@@ -58,6 +62,8 @@ export function startScoreWorker(db: Db, o: WorkerOptions): ScoreWorker {
   let running: Promise<number> | undefined;
 
   async function deliver(row: DueScore): Promise<void> {
+    // Another worker (this process's or another's) took it first: it is theirs to send.
+    if (!(await claimDueScore(db, row, new Date(Date.now() + CLAIM_LEASE_MS)))) return;
     if (!platforms.has(row.platformId)) platforms.set(row.platformId, await selectOptionalPlatform(db, row.platformId));
     const platform = platforms.get(row.platformId);
     if (!platform) return markScoreFailed(db, row.id, row.version, "the platform is no longer registered");

@@ -1,7 +1,7 @@
 /**
- * In-process fan-out of quiz events to Server-Sent Event streams. The hub only carries news;
- * every decision (may this answer be stored?) is made from the database, so a second process
- * without this hub's subscribers still refuses late answers. Clients treat an event as "re-fetch
+ * This process's fan-out of quiz events to its Server-Sent Event streams; other processes hear of
+ * a change through the notify bus (src/quiz/service.ts) and announce it to theirs. The hub only
+ * carries news: every decision (may this answer be stored?) is made from the database. Clients treat an event as "re-fetch
  * the state" and reconnect (with the `retry:` hint) after a dropped connection.
  */
 import { sseClientClosed, sseClientOpened } from "../ops/metrics";
@@ -28,8 +28,6 @@ export class QuizHub {
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly closeTimers = new Map<number, NodeJS.Timeout>();
   private readonly countTimers = new Map<number, NodeJS.Timeout>();
-  /** Per quiz item: students whose last answer could not be read and who have stored none since. */
-  private readonly unreadable = new Map<number, Set<number>>();
 
   /**
    * Turns `res` into an event stream for one quiz and keeps it until the client goes away.
@@ -113,19 +111,14 @@ export class QuizHub {
     this.countTimers.set(quizId, timer);
   }
 
-  noteUnreadable(quizItemId: number, userId: number): void {
-    let set = this.unreadable.get(quizItemId);
-    if (!set) this.unreadable.set(quizItemId, (set = new Set()));
-    set.add(userId);
+  /** Quizzes with at least one open stream in this process. */
+  quizIds(): number[] {
+    return [...this.rooms.keys()];
   }
 
-  noteStored(quizItemId: number, userId: number): void {
-    this.unreadable.get(quizItemId)?.delete(userId);
-  }
-
-  /** Students who sent only unreadable answers to this question (this process's knowledge). */
-  unreadableCount(quizItemId: number): number {
-    return this.unreadable.get(quizItemId)?.size ?? 0;
+  /** Is a "time is up" announcement scheduled for this quiz? */
+  hasCloseTimer(quizId: number): boolean {
+    return this.closeTimers.has(quizId);
   }
 
   /** Stops every timer and ends every stream: the server is shutting down (nothing fires afterwards). */

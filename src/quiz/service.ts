@@ -9,6 +9,8 @@ import { resolveGivenData } from "../homework/assignments";
 import { joinCode as drawJoinCode } from "../auth/secrets";
 import type { Db } from "../db/client";
 import { selectOptionalCourseRole } from "../db/courses";
+import { busFor, type NotifyBus } from "../db/notify-bus";
+import { countQuizUnreadable, upsertQuizUnreadable } from "../db/quiz-unreadable";
 import {
   countQuizParticipants,
   countQuizResponses,
@@ -38,11 +40,37 @@ import { questionStats, type AnswerGroup, type HistogramData, type PartStats } f
 import { answerRefusal, planAction, quizView, type QuizAction, type QuizView } from "./state";
 import { newSeed, precreatePersonalVariants, presenterQuestion, renderStored, toNewVariant, toVariantRecord, variantForStudent } from "./variants";
 
-export type QuizDeps = { db: Db; hub: QuizHub; cache: QuizCache; answers: AnswerWriter };
+export type QuizDeps = { db: Db; hub: QuizHub; cache: QuizCache; answers: AnswerWriter; bus: NotifyBus };
+
+/** What travels between processes about a quiz (src/db/notify-bus.ts): which quiz, and what to re-read. */
+type QuizNews = { quizId: number; kind: "state" | "count" };
+
+const listening = new WeakSet<QuizHub>();
 
 /** The dependencies of one application: its database, and the hub and cache shared by its API and pages. */
 export function quizDeps(db: Db): QuizDeps {
-  return { db, hub: hubFor(db), cache: cacheFor(db), answers: answerWriterFor(db) };
+  const deps = { db, hub: hubFor(db), cache: cacheFor(db), answers: answerWriterFor(db), bus: busFor(db) };
+  if (!listening.has(deps.hub)) {
+    listening.add(deps.hub);
+    listenForNews(deps);
+  }
+  return deps;
+}
+
+/**
+ * Other processes' quiz news, announced to this process's streams (re-read from the database).
+ * After the bus reconnects, every quiz with a stream here is announced again: news may have been lost.
+ */
+function listenForNews(deps: QuizDeps): void {
+  deps.bus.subscribe("quiz", (data, fromThisProcess) => {
+    const news = data as QuizNews;
+    if (fromThisProcess || typeof news.quizId !== "number" || deps.hub.subscriberCount(news.quizId) === 0) return;
+    if (news.kind === "state") void announceHere(deps, news.quizId).catch(logFailure("state announcement"));
+    else void publishCountsHere(deps, news.quizId).catch(logFailure("count update"));
+  });
+  deps.bus.onResync(() => {
+    for (const quizId of deps.hub.quizIds()) void announceHere(deps, quizId).catch(logFailure("resync"));
+  });
 }
 
 /** A quiz: its running state read now, its definition and items (immutable) possibly from memory. */
@@ -150,14 +178,33 @@ export function quizStatus(quiz: QuizRecord, now = Date.now()): QuizStatus {
   };
 }
 
-/** Announces the quiz's state (from the database) to every stream, and the counts to presenters. */
+/** Announces the quiz's state (from the database) to every stream of every process, and the counts to presenters. */
 export async function publishState(deps: QuizDeps, quizId: number): Promise<void> {
+  await announceHere(deps, quizId);
+  if (deps.bus.shared) await deps.bus.publish("quiz", { quizId, kind: "state" } satisfies QuizNews);
+}
+
+/**
+ * This process's streams get the quiz's state, and a "time is up" announcement at its closesAt
+ * (each process keeps its own timer, so the close is announced even if the process that opened the
+ * question has gone).
+ */
+async function announceHere(deps: QuizDeps, quizId: number): Promise<void> {
   const quiz = await loadQuiz(deps, quizId);
   if (!quiz) return;
   const status = quizStatus(quiz);
   deps.hub.publish(quizId, "state", status, "presenter");
   deps.hub.publish(quizId, "state", await studentEvent(deps, quiz, status), "student");
   deps.hub.publish(quizId, "count", await countPayload(deps.db, quiz), "presenter");
+  scheduleCloseAnnouncement(deps, quiz);
+}
+
+function scheduleCloseAnnouncement(deps: QuizDeps, quiz: QuizRecord): void {
+  if (quiz.state === "open" && quiz.phase === "asking" && quiz.closesAt && quiz.closesAt.getTime() > Date.now()) {
+    deps.hub.scheduleClose(quiz.id, quiz.closesAt, () => void announceHere(deps, quiz.id).catch(logFailure("close announcement")));
+  } else {
+    deps.hub.cancelClose(quiz.id);
+  }
 }
 
 /** The question as every student sees it, when everyone has the same data (no key, no answer). */
@@ -198,15 +245,18 @@ export async function countPayload(db: Db, quiz: QuizRecord): Promise<CountPaylo
   return { index: quiz.currentIndex, responses, participants };
 }
 
-/** Sends presenters fresh counts soon (at most 4 times a second, however many answers arrive). */
+/** Sends presenters of every process fresh counts soon (at most 4 times a second per process, however many answers arrive). */
 function announceCounts(deps: QuizDeps, quizId: number): void {
   deps.hub.throttleCount(quizId, () => {
-    void loadQuiz(deps, quizId)
-      .then(async (quiz) => {
-        if (quiz) deps.hub.publish(quizId, "count", await countPayload(deps.db, quiz), "presenter");
-      })
-      .catch(logFailure("count update"));
+    void publishCountsHere(deps, quizId).catch(logFailure("count update"));
+    if (deps.bus.shared) void deps.bus.publish("quiz", { quizId, kind: "count" } satisfies QuizNews).catch(logFailure("count news"));
   });
+}
+
+async function publishCountsHere(deps: QuizDeps, quizId: number): Promise<void> {
+  if (deps.hub.subscriberCount(quizId, "presenter") === 0) return;
+  const quiz = await loadQuiz(deps, quizId);
+  if (quiz) deps.hub.publish(quizId, "count", await countPayload(deps.db, quiz), "presenter");
 }
 
 /**
@@ -227,11 +277,6 @@ export async function runAction(deps: QuizDeps, quiz: QuizRecord, action: QuizAc
     const updated = (await loadQuiz(deps, quiz.id))!;
     if (action === "next" && !updated.sharedData) {
       await precreatePersonalVariants(deps.db, updated.id, updated.items[updated.currentIndex]!);
-    }
-    if (action === "next" && updated.closesAt) {
-      deps.hub.scheduleClose(quiz.id, updated.closesAt, () => void publishState(deps, quiz.id).catch(logFailure("close announcement")));
-    } else if (action === "reveal" || action === "end") {
-      deps.hub.cancelClose(quiz.id);
     }
     await publishState(deps, quiz.id);
     return updated;
@@ -360,7 +405,7 @@ export async function submitAnswer(
   const variant = await variantForStudent(deps.db, deps.cache, quiz.sharedData, item, userId);
   const graded = gradeVariant(toVariantRecord(variant), input.answers);
   if (!graded.ok) {
-    deps.hub.noteUnreadable(item.id, userId);
+    await upsertQuizUnreadable(deps.db, item.id, userId);
     throw new HttpError(422, "some answers could not be read; nothing was stored", { parts: graded.errors });
   }
   const receivedAt = new Date();
@@ -380,7 +425,6 @@ export async function submitAnswer(
   );
   if (stored) {
     countQuizAnswer();
-    deps.hub.noteStored(item.id, userId);
     announceCounts(deps, quiz.id);
     return { accepted: true, index: input.index, receivedAt: receivedAt.toISOString() };
   }
@@ -389,7 +433,6 @@ export async function submitAnswer(
   const again = await selectOptionalQuizResponse(deps.db, item.id, userId);
   if (again) {
     const ack = ackOrConflict(again, input.index, input.answers);
-    deps.hub.noteStored(item.id, userId);
     announceCounts(deps, quiz.id);
     return ack;
   }
@@ -418,7 +461,7 @@ export async function questionResults(deps: QuizDeps, quiz: QuizRecord, index: n
   const item = quiz.items[index]!;
   const question = await presenterQuestion(deps.cache, quiz.sharedData, item);
   const responses = await selectQuizItemResponses(deps.db, item.id);
-  const stats = questionStats(responses, question.parts, !quiz.sharedData, deps.hub.unreadableCount(item.id));
+  const stats = questionStats(responses, question.parts, !quiz.sharedData, await countQuizUnreadable(deps.db, item.id));
   return {
     index,
     exercise: item.exercise,
@@ -538,6 +581,8 @@ export async function openStream(deps: QuizDeps, quiz: QuizRecord, audience: Aud
   const first = [sseMessage("state", audience === "student" ? await studentEvent(deps, quiz, status) : status)];
   if (audience === "presenter") first.push(sseMessage("count", await countPayload(deps.db, quiz)));
   deps.hub.subscribe(quiz.id, audience, userId, res, first);
+  // A process that never heard this question open (it started later) still announces its close.
+  if (!deps.hub.hasCloseTimer(quiz.id)) scheduleCloseAnnouncement(deps, quiz);
 }
 
 // ---------------------------------------------------------------------------------------------

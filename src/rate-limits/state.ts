@@ -1,7 +1,9 @@
 /**
- * Fixed-window hit counters behind one small interface: in memory for a single process now; a
- * database table later, so that several processes share one count per key.
+ * Fixed-window hit counters behind one small interface: in memory (one process: SQLite) or in the
+ * database (RateLimitWindow), so that several processes (PostgreSQL) share one count per key.
  */
+import type { Db } from "../db/client";
+import { deleteEndedRateLimitWindows, deleteRateLimitWindow, hitRateLimitWindow, undoRateLimitHit } from "../db/rate-limit-windows";
 
 /** Hits so far in a key's current window, and when that window ends. */
 export type WindowCount = { hits: number; resetAt: Date };
@@ -51,5 +53,33 @@ export class MemoryRateLimitState implements RateLimitState {
   #prune(now: number): void {
     this.#sincePrune = 0;
     for (const [key, w] of this.#windows) if (w.resetAt <= now) this.#windows.delete(key);
+  }
+}
+
+/** Counts in the RateLimitWindow table: every process of one database shares each window. */
+export class DbRateLimitState implements RateLimitState {
+  readonly local = false;
+  #sincePrune = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async hit(key: string, windowMs: number): Promise<WindowCount> {
+    const now = new Date(this.now());
+    if (++this.#sincePrune >= PRUNE_EVERY) {
+      this.#sincePrune = 0;
+      await deleteEndedRateLimitWindows(this.db, now);
+    }
+    return hitRateLimitWindow(this.db, key, windowMs, now);
+  }
+
+  undo(key: string): Promise<void> {
+    return undoRateLimitHit(this.db, key, new Date(this.now()));
+  }
+
+  reset(key: string): Promise<void> {
+    return deleteRateLimitWindow(this.db, key);
   }
 }

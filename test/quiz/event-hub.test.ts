@@ -97,14 +97,3 @@ test("count updates are throttled; a close timer fires once at closesAt", () => 
   jest.advanceTimersByTime(2000);
   expect(fire).toHaveBeenCalledTimes(1);
 });
-
-test("unreadable answers are counted per question until the student stores one", () => {
-  const hub = new QuizHub();
-  hub.noteUnreadable(10, 1);
-  hub.noteUnreadable(10, 1);
-  hub.noteUnreadable(10, 2);
-  expect(hub.unreadableCount(10)).toBe(2);
-  hub.noteStored(10, 1);
-  expect(hub.unreadableCount(10)).toBe(1);
-  expect(hub.unreadableCount(11)).toBe(0);
-});

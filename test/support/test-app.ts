@@ -2,6 +2,7 @@ import type { Express } from "express";
 import request from "supertest";
 import { loadConfig, type Config } from "../../src/config";
 import { openDb, type Db } from "../../src/db/client";
+import { closeBus } from "../../src/db/notify-bus";
 import { closeHub } from "../../src/quiz/event-hub";
 import { createApp } from "../../src/web/app";
 import { createTestDatabase } from "./test-database";
@@ -25,6 +26,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     dbFile: database.file,
     async close() {
       closeHub(db);
+      await closeBus(db);
       await db.$disconnect();
       await database.drop();
     },

@@ -1,19 +1,21 @@
 import type { Request, Response } from "express";
 import { ipKeyGenerator, rateLimit, type IncrementResponse, type Options, type Store } from "express-rate-limit";
-import type { Db } from "../../db/client";
+import { sharedByProcesses, type Db } from "../../db/client";
 import { HttpError } from "../../http-error";
-import { MemoryRateLimitState, type RateLimitState } from "../../rate-limits/state";
+import { DbRateLimitState, MemoryRateLimitState, type RateLimitState } from "../../rate-limits/state";
 
 /**
  * One limit state per server (its database): the API and the pages count against the same
- * windows, so a limit holds per account and address whatever the door.
+ * windows, so a limit holds per account and address whatever the door. On PostgreSQL the windows
+ * live in the database, shared by every process; SQLite runs one process, whose memory is exact
+ * and costs no commit (a database hit is an fsync per submission under synchronous=FULL).
  */
 const states = new WeakMap<Db, RateLimitState>();
 
 export function rateLimitStateFor(db: Db): RateLimitState {
   let state = states.get(db);
   if (!state) {
-    state = new MemoryRateLimitState();
+    state = sharedByProcesses(db) ? new DbRateLimitState(db) : new MemoryRateLimitState();
     states.set(db, state);
   }
   return state;
