@@ -93,14 +93,23 @@ export async function openDb(options: DbOptions): Promise<Db> {
  */
 async function openPostgres(url: string): Promise<Db> {
   const max = Number(process.env.LIKELY_PG_POOL_SIZE ?? 10);
+  const poolTimeoutMs = Number(process.env.LIKELY_PG_POOL_TIMEOUT_MS ?? 8_000);
   // Interactive transactions get more than Prisma's 5 s: every statement is a round trip to the
   // server here, and a busy machine (or a lock wait for a variant's attempt) must not expire one.
-  const db = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max }), transactionOptions: { maxWait: 10_000, timeout: 20_000 } }) as unknown as Db;
+  // The pool gives up waiting for a connection well before Prisma's `maxWait` does: when maxWait
+  // expired first, the 6.19 adapter still opened the transaction once a connection came free and
+  // nobody ever ended it (prisma/orm#29719), so under overload connections leaked one by one,
+  // "idle in transaction", until the pool was empty. A pool timeout is an ordinary error instead.
+  const adapter = new PrismaPg({ connectionString: url, max, connectionTimeoutMillis: poolTimeoutMs });
+  const db = new PostgresClient({ adapter, transactionOptions: { maxWait: poolTimeoutMs + TRANSACTION_START_MARGIN_MS, timeout: 20_000 } }) as unknown as Db;
   dialects.set(db, "postgresql");
   postgresUrls.set(db, url);
   await db.$queryRawUnsafe("SELECT 1");
   return db;
 }
+
+/** Prisma's maxWait exceeds the pool's wait by this much, so a transaction that got its connection has time to BEGIN. */
+const TRANSACTION_START_MARGIN_MS = 20_000;
 
 const connections = new WeakMap<Db, () => Database | undefined>();
 
