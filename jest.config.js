@@ -16,6 +16,7 @@ const SQLITE_ONLY = {
   "reliability/prisma-path-limit.test.ts": "the better-sqlite3 connection's open-transaction fallback",
   "reliability/prisma-interleaving.test.ts": "the transaction gate of the single-connection SQLite adapter",
   "reliability/direct-reads.test.ts": "reads on the better-sqlite3 connection against Prisma's",
+  "reliability/quiz-answer-paths.test.ts": "the better-sqlite3 quiz insert against its Prisma fallback (the fallback is PostgreSQL's path, run by the quiz suites)",
   "ops/backup.test.ts": "`likely backup` is VACUUM INTO (on PostgreSQL it refuses: use pg_dump, tested in ops/users-cli)",
 };
 

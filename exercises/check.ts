@@ -18,6 +18,7 @@ import { allFinite } from "./common";
 import { createRng } from "../src/solver/random";
 import { hostileDataSets, type HostileCase } from "./given-data-fuzz";
 import {
+  carriedForwardValues,
   createVariant,
   createVariantFromData,
   csvLayout,
@@ -149,7 +150,7 @@ function checkCarriedForward(v: VariantRecord, mistakes: Mistake[]): string[] {
   const parts = variantParts(v);
   for (const m of mistakes) {
     const answers: Record<string, Value> = { ...v.key, ...(m.answers as Record<string, Value>) };
-    for (const c of ex.carryForward(v.data, v.params, answers, partTolerance(parts[0]!))) {
+    for (const c of carriedForwardValues(v, answers, partTolerance(parts[0]!))) {
       const part = parts.find((p) => p.name === c.part);
       const { rtol, atol } = partTolerance(part ?? parts[0]!);
       if (!part || !c.from.some((f) => m.answers[f] !== undefined) || allClose(c.value, v.key[c.part]!, rtol, atol)) continue;
@@ -164,7 +165,7 @@ function checkCarriedForward(v: VariantRecord, mistakes: Mistake[]): string[] {
       const off = gradeVariant(v, consistent, { carryForward: 0 });
       if (off.ok && partProblem(off.parts, c.part)?.correct !== false) failures.push(`${c.part} after mistake ${m.id} was accepted with carried-forward credit off`);
       // Moved up and down beyond tolerance; a direction that lands on the key or another carried value proves nothing.
-      const candidates = [v.key[c.part]!, ...ex.carryForward(v.data, v.params, answers, partTolerance(parts[0]!)).filter((o) => o.part === c.part).map((o) => o.value)];
+      const candidates = [v.key[c.part]!, ...carriedForwardValues(v, answers, partTolerance(parts[0]!)).filter((o) => o.part === c.part).map((o) => o.value)];
       for (const sign of [1, -1]) {
         const moved = perturb(c.value, part, sign);
         if (candidates.some((other) => allClose(moved, other, 2 * rtol, 2 * atol))) continue;

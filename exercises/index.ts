@@ -412,12 +412,19 @@ export function gradeVariant(v: VariantRecord, raw: Record<string, unknown>, tol
   if (!parsed.ok) return parsed;
   const mistakeTol = { rtol: tol.rtol, atol: tol.atol };
   const graded = gradeAnswers({ parts, key: v.key, answers: parsed.values, mistakes: variantMistakes(v, mistakeTol), rtol: tol.rtol, atol: tol.atol });
-  const ex = requireExercise(v.slug);
-  const lecture = ex.carryForward?.(v.data, exerciseParams(v.params), parsed.values, { rtol: tol.rtol ?? DEFAULT_RTOL, atol: tol.atol ?? DEFAULT_ATOL }) ?? [];
-  const carried = convertCarried(v.slug, v.params, lecture);
+  const carried = carriedForwardValues(v, parsed.values, { rtol: tol.rtol ?? DEFAULT_RTOL, atol: tol.atol ?? DEFAULT_ATOL });
   const g = applyCarryForward({ parts, answers: parsed.values, graded, carried, credit: tol.carryForward, rtol: tol.rtol, atol: tol.atol });
   const results = g.parts.map((r) => ({ ...r, feedback: fillAnswer(r.feedback, r.mistake, parsed.values[r.name]) }));
   return { ok: true, values: parsed.values, parts: results, score: g.score };
+}
+
+/**
+ * What later parts would be when computed correctly from these (student's) answers, in the
+ * parametrisation the item asks for; [] for exercises without error carried forward.
+ */
+export function carriedForwardValues(v: VariantRecord, answers: Partial<Record<string, Value>>, tol: { rtol: number; atol: number }) {
+  const lecture = requireExercise(v.slug).carryForward?.(v.data, exerciseParams(v.params), answers, tol) ?? [];
+  return convertCarried(v.slug, v.params, lecture);
 }
 
 export function renderQuestion(v: StudentVariant): { html: string; parts: PartSpec[] } {

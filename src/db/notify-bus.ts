@@ -130,7 +130,14 @@ export class PgBus extends BaseBus {
   }
 
   async #connect(isReconnect: boolean): Promise<void> {
-    const client = new Client({ connectionString: this.url });
+    let client: Client;
+    try {
+      client = new Client({ connectionString: this.url });
+    } catch (err) {
+      // Not a network failure (those come from connect() below): retrying cannot help.
+      this.#giveUp(err);
+      return;
+    }
     client.on("notification", (msg) => {
       if (msg.channel !== CHANNEL || !msg.payload) return;
       let e: Envelope;
@@ -149,7 +156,9 @@ export class PgBus extends BaseBus {
       await client.query(`LISTEN ${CHANNEL}`);
     } catch (err) {
       await client.end().catch(() => undefined);
-      this.#scheduleReconnect(err);
+      // The database itself is gone (dropped): nothing will ever answer this LISTEN again.
+      if ((err as { code?: string }).code === "3D000") this.#giveUp(err);
+      else this.#scheduleReconnect(err);
       return;
     }
     if (this.closed) {
@@ -171,6 +180,12 @@ export class PgBus extends BaseBus {
     this.#client = undefined;
     void client.end().catch(() => undefined);
     this.#scheduleReconnect(new Error("listener connection lost"));
+  }
+
+  #giveUp(err: unknown): void {
+    if (this.closed) return;
+    this.closed = true;
+    console.error(`[${new Date().toISOString()}] notify-bus: ${(err as Error).message ?? err}; not reconnecting`);
   }
 
   #scheduleReconnect(err: unknown): void {

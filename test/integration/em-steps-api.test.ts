@@ -70,7 +70,11 @@ test("wrong responsibilities and a consistent M-step: the E-step mistake is name
 test("an M-step consistent with neither the key nor the student's responsibilities earns nothing", async () => {
   const [item] = await items(tok.student2);
   const a = carriedAnswers(item!);
-  const out = await submit(tok.student2, item!, { ...a, means: a.means.map((m) => m.map((v) => v + 0.5)), weights: a.weights.map((w, j) => (j === 0 ? w - 0.1 : w + 0.1)), variances: a.variances.map((v) => v * 1.3) });
+  // Weights moved 0.1 from the carried ones, in the direction away from the key (towards it, they could land on it).
+  const key = (await as(t.app, tok.instructor).get(`/api/v1/variants/${item!.variantId}/key`).expect(200)).body.key as { weights: number[] };
+  const away = Math.sign(a.weights[0]! - key.weights[0]!) || 1;
+  const weights = a.weights.map((w, j) => (j === 0 ? w + 0.1 * away : w - (0.1 * away) / (a.weights.length - 1)));
+  const out = await submit(tok.student2, item!, { ...a, means: a.means.map((m) => m.map((v) => v + 0.5)), weights, variances: a.variances.map((v) => v * 1.3) });
   expect(out.parts.map((p) => p.correct)).toEqual([false, false, false, false]);
   expect(out.parts.some((p) => p.carriedForward)).toBe(false);
   expect(out.score).toBe(0);

@@ -69,7 +69,8 @@ postgresOnly("crash safety of acknowledged submissions on PostgreSQL (SIGKILL, r
   });
 
   test("negative control: acknowledging before commit is caught as a loss", async () => {
-    const r = await runCrashTrials({ ...SMALL, trials: 3, synchronous: "FULL", negativeControl: true, minDelayMs: 40, databaseUrl: await fresh() });
+    // The kill lands within the 100 ms hold after the warm-up's last acknowledgements (40-150 ms missed it in 2 of 3 trials on PostgreSQL).
+    const r = await runCrashTrials({ ...SMALL, trials: 3, synchronous: "FULL", negativeControl: true, minDelayMs: 10, maxDelayMs: 80, databaseUrl: await fresh() });
     expect(r.lost).toBeGreaterThan(0);
     expect(r.trialsWithLoss).toBeGreaterThanOrEqual(1);
     expect(r.integrityFailures).toBe(0);

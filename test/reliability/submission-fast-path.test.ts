@@ -57,7 +57,7 @@ async function viaPrisma(variantId: number, userId: number, key?: string) {
   if (!ctx || ctx.variant.userId !== userId) return null;
   return {
     variant: ctx.variant,
-    item: { rtol: ctx.item.rtol, atol: ctx.item.atol },
+    item: { rtol: ctx.item.rtol, atol: ctx.item.atol, carryForward: ctx.item.carryForward },
     assignment: { id: ctx.assignment.id, opensAt: ctx.assignment.opensAt, dueAt: ctx.assignment.dueAt, maxAttempts: ctx.assignment.maxAttempts, timeLimitMinutes: ctx.assignment.timeLimitMinutes },
     extension: await selectOptionalExtension(t.db, ctx.assignment.id, userId),
     startedAt: (await selectOptionalStart(t.db, ctx.assignment.id, userId))?.startedAt ?? null,
@@ -89,7 +89,7 @@ test("the submission context read directly equals Prisma's, with and without ext
   }
   const ctx = await selectSubmitContext(t.db, variants[0]!.variantId, variants[0]!.userId, "fast-path-ctx-0001");
   expect(ctx!.extension).toMatchObject({ extraAttempts: 3 });
-  expect(ctx!.item).toEqual({ rtol: 0.01, atol: 0.001 });
+  expect(ctx!.item).toEqual({ rtol: 0.01, atol: 0.001, carryForward: null });
   expect(ctx!.earlier!.id).toBe(stored.kind === "stored" ? stored.submission.id : -1);
   expect(ctx!.assignment.dueAt).toBeInstanceOf(Date);
 });

@@ -39,5 +39,9 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
  * space "margin-right:0.1667em", is not the key 1/6.
  */
 export function leakedForms(body: string, key: Record<string, unknown>, data: unknown, minDigits = 4): string[] {
-  return keyFormats(key, data, minDigits).filter((f) => new RegExp(`(?<![0-9.])${escapeRegExp(f)}(?![0-9]|em\\b|ex\\b|px\\b)`).test(body));
+  // SVG path geometry is drawing coordinates, never a value shown to the student: KaTeX's tall
+  // delimiters (∥ in the spherical Gaussian's log-likelihood) carry "c2.667,10,9.667,15" whatever
+  // the data, which matched a mean of 8/3.
+  const text = body.replace(/ d=(\\?)"[^"]*\1"/g, "");
+  return keyFormats(key, data, minDigits).filter((f) => new RegExp(`(?<![0-9.])${escapeRegExp(f)}(?![0-9]|em\\b|ex\\b|px\\b)`).test(text));
 }
