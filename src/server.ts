@@ -70,12 +70,23 @@ function couldNotStart(config: Config, err: unknown): never {
   process.exit(1);
 }
 
+/** How long SIGINT/SIGTERM waits for a graceful close before the process exits regardless. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 /** Serves in this process until SIGINT/SIGTERM; `quiet` when a cluster primary speaks for its workers. */
 async function serve(config: Config, options: { prepared?: boolean; quiet?: boolean } = {}): Promise<void> {
   try {
     const running = await start(config, console.log, options);
     if (!options.quiet) console.log(`Likely is listening on ${running.url}`);
     const stop = () => {
+      // A request cut off by the shutdown while its transaction was being opened can keep a pooled
+      // connection checked out ("idle in transaction" after BEGIN on PostgreSQL), and closing the
+      // pool then waits for it forever. Nothing left unanswered was acknowledged, so after a grace
+      // period the process exits anyway (the server rolls the open transaction back).
+      setTimeout(() => {
+        console.error(`likely: shutdown still waiting after ${SHUTDOWN_GRACE_MS / 1000} s; exiting`);
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS).unref();
       running.close().then(() => process.exit(0), () => process.exit(1));
     };
     process.once("SIGINT", stop);
