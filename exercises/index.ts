@@ -132,10 +132,15 @@ export function resolveParams(slug: string, params: unknown): Record<string, unk
   }
   const problem = ex.checkParams?.(r.data);
   if (problem) throw new ExerciseError(problem);
-  if (choice === undefined) return r.data;
+  return withCheckedParametrisation(slug, r.data, choice);
+}
+
+/** `params` with the parametrisation asked for riding along (none asked, or only defaults: unchanged). @throws ParametrisationError */
+function withCheckedParametrisation(slug: string, params: Record<string, unknown>, choice: unknown): Record<string, unknown> {
+  if (choice === undefined) return params;
   const c = checkParametrisation(slug, choice);
   if (!c.ok) throw new ParametrisationError(`parametrisation: ${c.message}`);
-  return Object.keys(c.value).length > 0 ? { ...r.data, parametrisation: c.value } : r.data;
+  return Object.keys(c.value).length > 0 ? withParametrisation(params, c.value) : params;
 }
 
 export function listExercises(): ExerciseInfo[] {
@@ -200,12 +205,7 @@ export function createVariantFromData(slug: string, rawData: unknown, tol: { rto
   const given = readGivenData(slug, rawData);
   const data = given.data;
   // The parametrisation asked for rides along in the params, as for generated data (ParametrisationError if refused).
-  let params = given.params;
-  if (parametrisation !== undefined) {
-    const c = checkParametrisation(slug, parametrisation);
-    if (!c.ok) throw new ParametrisationError(`parametrisation: ${c.message}`);
-    if (Object.keys(c.value).length > 0) params = withParametrisation(params, c.value);
-  }
+  const params = withCheckedParametrisation(slug, given.params, parametrisation);
   let solved: { key: Key; solution: WorkedSolution };
   try {
     const lecture = ex.solve(data, exerciseParams(params));
