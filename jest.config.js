@@ -4,10 +4,7 @@ const { postgresUnavailableReason } = require("./test/support/postgres-cluster")
  * Two projects: every suite on SQLite, and the database suites again on PostgreSQL (a throwaway
  * cluster started by test/support/global-setup.ts) when its server binaries are installed.
  */
-const POSTGRES_SUITES = ["integration", "security", "reliability", "quiz", "instructor", "ops", "teaching"];
-
-/** Browser suites (Chromium) stay on SQLite only, for time: their database paths run on PostgreSQL through the API and page suites. */
-const BROWSER_SUITES = ["quiz/quiz-browser.test.ts", "quiz/quiz-room.test.ts", "quiz/quiz-screens.test.ts"];
+const POSTGRES_SUITES = ["integration", "security", "reliability", "quiz", "instructor", "ops", "teaching", "browser"];
 
 /** Suites about SQLite itself; each says why it has no PostgreSQL run (shown in the summary). */
 const SQLITE_ONLY = {
@@ -23,7 +20,7 @@ const SQLITE_ONLY = {
 const postgresSkipped = postgresUnavailableReason();
 process.env.LIKELY_TEST_POSTGRES_PROJECT = postgresSkipped ? "0" : "1";
 process.env.LIKELY_TEST_POSTGRES_SKIPPED = postgresSkipped ?? "";
-process.env.LIKELY_TEST_SQLITE_ONLY = JSON.stringify({ ...SQLITE_ONLY, ...Object.fromEntries(BROWSER_SUITES.map((f) => [f, "a browser suite, SQLite only for time"])) });
+process.env.LIKELY_TEST_SQLITE_ONLY = JSON.stringify(SQLITE_ONLY);
 
 const project = {
   testEnvironment: "node",
@@ -44,7 +41,7 @@ module.exports = {
             ...project,
             displayName: "postgres",
             testMatch: POSTGRES_SUITES.map((dir) => `<rootDir>/test/${dir}/**/*.test.ts`),
-            testPathIgnorePatterns: ["/node_modules/", ...[...Object.keys(SQLITE_ONLY), ...BROWSER_SUITES].map((f) => `/test/${f.replace(/\./g, "\\.")}$`)],
+            testPathIgnorePatterns: ["/node_modules/", ...Object.keys(SQLITE_ONLY).map((f) => `/test/${f.replace(/\./g, "\\.")}$`)],
             setupFiles: ["<rootDir>/test/support/on-postgres.js"],
           },
         ]),

@@ -77,7 +77,6 @@ const SHUTDOWN_GRACE_MS = 10_000;
 async function serve(config: Config, options: { prepared?: boolean; quiet?: boolean } = {}): Promise<void> {
   try {
     const running = await start(config, console.log, options);
-    if (!options.quiet) console.log(`Likely is listening on ${running.url}`);
     const stop = () => {
       // A request cut off by the shutdown while its transaction was being opened can keep a pooled
       // connection checked out ("idle in transaction" after BEGIN on PostgreSQL), and closing the
@@ -91,6 +90,9 @@ async function serve(config: Config, options: { prepared?: boolean; quiet?: bool
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
+    // Only now: whoever waits for this line may signal at once (a SIGTERM that beat the handlers
+    // killed the process without closing it).
+    if (!options.quiet) console.log(`Likely is listening on ${running.url}`);
   } catch (err) {
     couldNotStart(config, err);
   }

@@ -8,7 +8,8 @@ import { signToolJwt } from "./tool-jwt";
  * request, not one per score.
  */
 export const USER_AGENT = "Likely-LTI/1.0 (+https://github.com/likely)";
-const FETCH_TIMEOUT_MS = 15_000;
+/** Each request to the platform (token, score, roster) gives up after this long. */
+export const FETCH_TIMEOUT_MS = 15_000;
 
 /** A service call the platform refused or could not answer; `retry` says whether trying later may help. */
 export class ServiceError extends Error {

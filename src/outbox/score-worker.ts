@@ -5,7 +5,7 @@ import { selectOptionalPlatform, type PlatformRow } from "../db/lti";
 import { claimDueScore, markScoreFailed, markScoreSkipped, markScoreRetry, markScoreSent, selectDueScores, selectStudentAttempts, type DueScore } from "../db/lti-outbox";
 import { totalPoints } from "../homework/assignment-view";
 import { countedScore } from "../homework/policy";
-import { ServiceError } from "../lti/access-token";
+import { FETCH_TIMEOUT_MS, ServiceError } from "../lti/access-token";
 import { postScore, type Score } from "../lti/ags";
 import { signingKey } from "../lti/keys";
 
@@ -21,8 +21,14 @@ const BASE_BACKOFF_MS = 500;
 const POLL_MS = 200;
 const BATCH = 50;
 const PARALLEL = 8;
-/** A claimed row is due again after this long if its worker never reports back (it died mid-delivery). */
-export const CLAIM_LEASE_MS = 120_000;
+/**
+ * A claimed row is due again after this long if its worker never reports back (it died
+ * mid-delivery). A delivery is at most a token request and a score request, each cut off at
+ * FETCH_TIMEOUT_MS, plus a few queries: the lease covers that with 15 s to spare, and no more, since
+ * a score claimed by a killed process waits out the whole lease (it was 120 s, and a SIGKILL that
+ * landed mid-claim held a score back for two minutes).
+ */
+export const CLAIM_LEASE_MS = 2 * FETCH_TIMEOUT_MS + 15_000;
 
 export function backoffMs(attempts: number): number {
   const full = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempts);
