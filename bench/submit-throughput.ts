@@ -10,7 +10,7 @@
  * the one-variant run), --sync FULL|NORMAL|both (both), --no-profile (skip the CPU profile), --no-stages (skip the
  * per-stage timing), --json, --extra "label=path/to/server.js,..." (other builds of the server,
  * e.g. an older commit's dist, measured in the same run for before/after figures).
- * --database postgres --workers N (2): SQLite x1, PostgreSQL x1 and PostgreSQL xN server processes
+ * --database postgres --workers N (2) [--profile]: SQLite x1, PostgreSQL x1 and PostgreSQL xN server processes
  * (LIKELY_WORKERS) on a throwaway cluster next to the bare endpoint, with CPU per submission in the
  * app and in PostgreSQL and the scaling those costs predict (bench/lib/database-comparison.ts).
  * The bare endpoint is measured twice (after the first server run and at the end); the ratio uses
@@ -38,7 +38,7 @@ import { projectRoot } from "../src/paths";
 import { prepareClass, type BenchClass } from "./lib/api";
 import { compareDatabases } from "./lib/database-comparison";
 import { echoRequests, formatFigures, runLoad, submissionRequests, type LoadFigures } from "./lib/load";
-import { monotonicUs, summarizeProfile, type ProfileSummary } from "./lib/profile";
+import { monotonicUs, printProfile, summarizeProfile, type ProfileSummary } from "./lib/profile";
 import { parseArgs } from "./lib/rng";
 import { processCpuMs } from "./lib/burst";
 import { startServerProcess } from "./lib/server-process";
@@ -111,6 +111,7 @@ async function main(): Promise<void> {
     shape: "string",
     history: "number",
     "no-profile": "boolean",
+    profile: "boolean",
     "no-stages": "boolean",
     json: "boolean",
     extra: "string",
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
     if (!Number.isInteger(workers) || workers < 1) throw new Error("--workers must be a whole number >= 1");
     console.log(`Submission throughput by database: ${connections} connections, ${warmup} s warm-up + ${seconds} s measured, ${students} students x 6 exercises`);
     console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? "CPU"}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
-    await compareDatabases({ connections, seconds, warmup, students, workers, password: PASSWORD, workDir, bareScript: BARE_JS });
+    await compareDatabases({ connections, seconds, warmup, students, workers, password: PASSWORD, workDir, bareScript: BARE_JS, profile: !!args.profile });
     fs.rmSync(workDir, { recursive: true, force: true });
     return;
   }
@@ -234,12 +235,7 @@ async function main(): Promise<void> {
     const file = fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
     if (file) {
       profile = summarizeProfile(path.join(profDir, file), window);
-      console.log(`\nCPU profile of the server during the measured run (busy ${(profile.busyMs / 1000).toFixed(1)} s of ${(profile.totalMs / 1000).toFixed(1)} s; self time, native calls counted for their caller):`);
-      for (const r of profile.rows) console.log(`  ${r.category.padEnd(46)} ${(100 * r.share).toFixed(1).padStart(5)} %`);
-      console.log("  by package:");
-      for (const p of profile.packages) console.log(`    ${(100 * p.share).toFixed(1).padStart(5)} %  ${p.name}`);
-      console.log("  top functions:");
-      for (const t of profile.top.slice(0, 12)) console.log(`    ${(100 * t.share).toFixed(1).padStart(5)} %  ${t.name}`);
+      printProfile("the server during the measured run", profile);
     } else console.log("  ! no CPU profile was written");
   }
 

@@ -13,9 +13,21 @@ import pg from "pg";
 import { projectRoot } from "../../src/paths";
 import { prepareClass } from "./api";
 import { echoRequests, formatFigures, runLoad, submissionRequests, type LoadFigures } from "./load";
+import { monotonicUs, printProfile, summarizeProfile } from "./profile";
 import { startServerProcess } from "./server-process";
 
-export type ComparisonOptions = { connections: number; seconds: number; warmup: number; students: number; workers: number; password: string; workDir: string; bareScript: string };
+export type ComparisonOptions = {
+  connections: number;
+  seconds: number;
+  warmup: number;
+  students: number;
+  workers: number;
+  password: string;
+  workDir: string;
+  bareScript: string;
+  /** Profile the PostgreSQL x1 server (node --cpu-prof) and print where its CPU went during the measured run. */
+  profile?: boolean;
+};
 
 type Target = { label: string; workers: number; postgres: boolean };
 type Row = { target: Target; figures: LoadFigures; stored: number; appCpuMs: number; dbCpuMs: number; loadAverage: number };
@@ -84,7 +96,10 @@ export async function compareDatabases(o: ComparisonOptions): Promise<void> {
         await admin.end();
         url = databaseUrl(cluster.url, `likely_bench_${i}`);
       } else url = `file:${file}`;
+      const profileDir = o.profile && target.postgres && target.workers === 1 ? path.join(o.workDir, `profile-${i}`) : undefined;
+      let window: [number, number] | undefined;
       const server = await startServerProcess({
+        nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
         env: {
           NODE_ENV: "production",
           SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
@@ -105,7 +120,9 @@ export async function compareDatabases(o: ComparisonOptions): Promise<void> {
         const app0 = sample(server.pid);
         const db0 = sample(postmaster);
         const loadAverage = os.loadavg()[0]!;
+        const from = monotonicUs();
         const figures = await runLoad(target.label, { url: server.url, connections: o.connections, seconds: o.seconds, next: submissionRequests(cls.participants, `load-${i}`) });
+        window = [from, monotonicUs()];
         const appCpu = spent(app0, sample(server.pid));
         const dbCpu = target.postgres ? spent(db0, sample(postmaster)) : 0;
         const stored = (await countSubmissions(target.postgres ? url : file, target.postgres)) - before;
@@ -124,8 +141,10 @@ export async function compareDatabases(o: ComparisonOptions): Promise<void> {
           }
         }
       } finally {
-        await server.kill("SIGTERM");
+        await server.kill("SIGTERM"); // SIGTERM: the server closes and exits, so V8 writes the profile
       }
+      const written = profileDir && fs.existsSync(profileDir) ? fs.readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile")) : undefined;
+      if (written) printProfile(`${target.label} (--cpu-prof; its figures above include the profiler's cost)`, summarizeProfile(path.join(profileDir!, written), window));
     }
   } finally {
     cluster.stop();

@@ -82,3 +82,13 @@ export function summarizeProfile(file: string, window?: [number, number]): Profi
   const packages = [...pkg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, ms]) => ({ name, ms, share: ms / busy }));
   return { totalMs: total, busyMs: busy, rows, packages, top };
 }
+
+/** The summary as the benchmarks print it. */
+export function printProfile(what: string, profile: ProfileSummary): void {
+  console.log(`\nCPU profile of ${what} (busy ${(profile.busyMs / 1000).toFixed(1)} s of ${(profile.totalMs / 1000).toFixed(1)} s; self time, native calls counted for their caller):`);
+  for (const r of profile.rows) console.log(`  ${r.category.padEnd(46)} ${(100 * r.share).toFixed(1).padStart(5)} %`);
+  console.log("  by package:");
+  for (const p of profile.packages) console.log(`    ${(100 * p.share).toFixed(1).padStart(5)} %  ${p.name}`);
+  console.log("  top functions:");
+  for (const t of profile.top.slice(0, 12)) console.log(`    ${(100 * t.share).toFixed(1).padStart(5)} %  ${t.name}`);
+}

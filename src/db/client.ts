@@ -3,6 +3,7 @@ import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { Database } from "better-sqlite3";
+import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { PrismaClient as PostgresClient } from "../generated/prisma-pg/client";
 import { gateTransactions } from "./transaction-gate";
@@ -100,12 +101,22 @@ async function openPostgres(url: string): Promise<Db> {
   // expired first, the 6.19 adapter still opened the transaction once a connection came free and
   // nobody ever ended it (prisma/orm#29719), so under overload connections leaked one by one,
   // "idle in transaction", until the pool was empty. A pool timeout is an ordinary error instead.
-  const adapter = new PrismaPg({ connectionString: url, max, connectionTimeoutMillis: poolTimeoutMs });
+  // Our pool, handed to the adapter (which ends it on $disconnect): the submission hot path runs SQL on it too.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: poolTimeoutMs });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const db = new PostgresClient({ adapter, transactionOptions: { maxWait: poolTimeoutMs + TRANSACTION_START_MARGIN_MS, timeout: 20_000 } }) as unknown as Db;
   dialects.set(db, "postgresql");
   postgresUrls.set(db, url);
+  pools.set(db, pool);
   await db.$queryRawUnsafe("SELECT 1");
   return db;
+}
+
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** The pg pool under Prisma's adapter on PostgreSQL (the hot path's SQL: src/db/postgres-submissions.ts); undefined on SQLite. */
+export function postgresPool(db: Db): pg.Pool | undefined {
+  return pools.get(db);
 }
 
 /** Prisma's maxWait exceeds the pool's wait by this much, so a transaction that got its connection has time to BEGIN. */

@@ -70,8 +70,13 @@ export async function selectDueScores(db: Db, now: Date, limit: number): Promise
   // The worker asks every 200 ms and the answer is nearly always "none": a probe of the
   // (status, nextAttemptAt) index on the adapter's connection first (microseconds; the Prisma query
   // below cost an idle server ~2-3% of a core, and a busy one a query per poll). Prisma without it.
+  // On PostgreSQL the probe is one indexed query through Prisma: the query below is five (one per
+  // relation), 25 statements a second per idle process.
   const probe = directStatement(db, `SELECT 1 AS due FROM LtiScoreOutbox WHERE status = 'pending' AND nextAttemptAt <= ? LIMIT 1`);
-  if (probe && probe.get(sqlNow(now)) === undefined) return [];
+  const anyDue = probe
+    ? probe.get(sqlNow(now)) !== undefined
+    : (await db.ltiScoreOutbox.findFirst({ where: { status: "pending", nextAttemptAt: { lte: now } }, select: { id: true } })) !== null;
+  if (!anyDue) return [];
   const rows = await db.ltiScoreOutbox.findMany({
     where: { status: "pending", nextAttemptAt: { lte: now } },
     orderBy: { nextAttemptAt: "asc" },

@@ -1,9 +1,10 @@
 import type { Database, Statement } from "better-sqlite3";
 import type { AssignmentRow } from "./assignments";
-import { dialectOf, sqliteConnection, type Db } from "./client";
+import { dialectOf, postgresPool, sqliteConnection, type Db } from "./client";
 import { optionalSqliteDate as toOptionalDate, sqliteDate as toDate } from "./direct-statement";
 import { isUniqueViolation } from "./errors";
 import { enqueueForVariantSql, enqueueScoreForVariant } from "./lti-outbox";
+import { insertOnPostgres, selectContextRow, selectSubmissionById, type PgContextRow } from "./postgres-submissions";
 import { selectOptionalStart } from "./assignment-starts";
 import { selectOptionalExtension, type ExtensionRow } from "./extensions";
 import { selectOptionalVariantContext, type VariantRow } from "./variants";
@@ -43,6 +44,8 @@ export async function insertSubmissionWithinLimit(
 ): Promise<InsertOutcome> {
   const connection = sqliteConnection(db);
   if (connection && !connection.inTransaction) return queueInsert(db, connection, s, maxAttempts);
+  const pool = postgresPool(db);
+  if (pool) return insertOnPostgres(pool, s, maxAttempts);
   return insertWithPrisma(db, s, maxAttempts);
 }
 
@@ -142,20 +145,12 @@ export type SubmitContext = {
   earlier: SubmissionRow | null;
 };
 
-type RawContext = Omit<VariantRow, "createdAt"> & {
+/** The context as one row (SQLite's statement below, PostgreSQL's in postgres-submissions.ts), dates as text on SQLite. */
+type RawContext = Omit<PgContextRow, "createdAt" | "a_opensAt" | "a_dueAt" | "e_dueAt" | "s_startedAt" | "k_id"> & {
   createdAt: string;
-  item_rtol: number | null;
-  item_atol: number | null;
-  item_carryForward: number | null;
-  a_id: number;
   a_opensAt: string | null;
   a_dueAt: string | null;
-  a_maxAttempts: number | null;
-  a_timeLimitMinutes: number | null;
-  e_assignmentId: number | null;
   e_dueAt: string | null;
-  e_extraAttempts: number | null;
-  e_extraMinutes: number | null;
   s_startedAt: string | null;
 };
 
@@ -166,6 +161,13 @@ type RawContext = Omit<VariantRow, "createdAt"> & {
  * transaction is open on that connection (or without access to it).
  */
 export async function selectSubmitContext(db: Db, variantId: number, userId: number, idempotencyKey?: string): Promise<SubmitContext | null> {
+  const pool = postgresPool(db);
+  if (pool) {
+    const found = await selectContextRow(pool, variantId, idempotencyKey ?? null);
+    if (!found || found.userId !== userId) return null;
+    const { k_id, ...r } = found;
+    return contextOf(r, userId, k_id === null ? null : ((await selectSubmissionById(pool, k_id)) ?? null));
+  }
   const connection = sqliteConnection(db);
   if (!connection || connection.inTransaction) {
     const ctx = await selectOptionalVariantContext(db, variantId);
@@ -183,15 +185,20 @@ export async function selectSubmitContext(db: Db, variantId: number, userId: num
   const st = prepared(connection);
   const r = st.context.get(variantId) as RawContext | undefined;
   if (!r || r.userId !== userId) return null;
-  const { item_rtol, item_atol, item_carryForward, a_id, a_opensAt, a_dueAt, a_maxAttempts, a_timeLimitMinutes, e_assignmentId, e_dueAt, e_extraAttempts, e_extraMinutes, s_startedAt, createdAt, ...variant } = r;
   const earlier = idempotencyKey ? (st.byKey.get(userId, idempotencyKey) as RawSubmission | undefined) : undefined;
+  const dated = { ...r, createdAt: toDate(r.createdAt), a_opensAt: toOptionalDate(r.a_opensAt), a_dueAt: toOptionalDate(r.a_dueAt), e_dueAt: toOptionalDate(r.e_dueAt), s_startedAt: toOptionalDate(r.s_startedAt) };
+  return contextOf(dated, userId, earlier ? toRow(earlier) : null);
+}
+
+function contextOf(r: Omit<PgContextRow, "k_id">, userId: number, earlier: SubmissionRow | null): SubmitContext {
+  const { item_rtol, item_atol, item_carryForward, a_id, a_opensAt, a_dueAt, a_maxAttempts, a_timeLimitMinutes, e_assignmentId, e_dueAt, e_extraAttempts, e_extraMinutes, s_startedAt, ...variant } = r;
   return {
-    variant: { ...variant, createdAt: toDate(createdAt) },
+    variant,
     item: { rtol: item_rtol, atol: item_atol, carryForward: item_carryForward },
-    assignment: { id: a_id, opensAt: toOptionalDate(a_opensAt), dueAt: toOptionalDate(a_dueAt), maxAttempts: a_maxAttempts, timeLimitMinutes: a_timeLimitMinutes },
-    extension: e_assignmentId === null ? null : { assignmentId: e_assignmentId, userId, dueAt: toOptionalDate(e_dueAt), extraAttempts: e_extraAttempts ?? 0, extraMinutes: e_extraMinutes ?? 0 },
-    startedAt: toOptionalDate(s_startedAt),
-    earlier: earlier ? toRow(earlier) : null,
+    assignment: { id: a_id, opensAt: a_opensAt, dueAt: a_dueAt, maxAttempts: a_maxAttempts, timeLimitMinutes: a_timeLimitMinutes },
+    extension: e_assignmentId === null ? null : { assignmentId: e_assignmentId, userId, dueAt: e_dueAt, extraAttempts: e_extraAttempts ?? 0, extraMinutes: e_extraMinutes ?? 0 },
+    startedAt: s_startedAt,
+    earlier,
   };
 }
 

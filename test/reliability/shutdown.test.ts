@@ -8,26 +8,11 @@
 import { Client } from "pg";
 import { startServerProcess, type ServerProcess } from "../../bench/lib/server-process";
 import { DEMO_INSTRUCTOR, DEMO_STUDENTS } from "../../src/seed/demo";
+import { api, newToken } from "../support/http-client";
 import { createTestDatabase, onPostgres, type TestDatabase } from "../support/test-database";
 
 const PASSWORD = "shutdown-pw-123";
 const describePg = onPostgres ? describe : describe.skip;
-
-async function call(server: ServerProcess, method: string, p: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { "Content-Type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function signIn(server: ServerProcess, email: string): Promise<string> {
-  const r = await call(server, "POST", "/api/v1/tokens", undefined, { email, password: PASSWORD });
-  if (r.status !== 201) throw new Error(`sign-in ${email}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body.token as string;
-}
 
 describePg("SIGTERM ends the server process", () => {
   let database: TestDatabase;
@@ -59,20 +44,21 @@ describePg("SIGTERM ends the server process", () => {
 
   test("a submission stuck in its transaction: the process exits after the grace period and the submission is not stored", async () => {
     server = await startServerProcess({ env: env(), timeoutMs: 60_000 });
-    const teacher = await signIn(server, DEMO_INSTRUCTOR);
-    const student = await signIn(server, DEMO_STUDENTS[0]!);
-    const courses = await call(server, "GET", "/api/v1/courses", teacher);
-    const courseId = courses.body.find((c: { code: string }) => c.code === "ML101").id as number;
-    const created = await call(server, "POST", `/api/v1/courses/${courseId}/assignments`, teacher, { title: "Shutdown", kind: "homework", items: [{ exercise: "gaussian-mle" }] });
+    const { url } = server;
+    const teacher = await newToken(url, DEMO_INSTRUCTOR, PASSWORD);
+    const student = await newToken(url, DEMO_STUDENTS[0]!, PASSWORD);
+    const courses = (await api(url, teacher, "GET", "/courses")).body as { id: number; code: string }[];
+    const courseId = courses.find((c) => c.code === "ML101")!.id;
+    const created = await api(url, teacher, "POST", `/courses/${courseId}/assignments`, { title: "Shutdown", kind: "homework", items: [{ exercise: "gaussian-mle" }] });
     expect(created.status).toBe(201);
-    const variantId = (await call(server, "GET", `/api/v1/assignments/${created.body.id}`, student)).body.items[0].variantId as number;
+    const variantId = ((await api(url, student, "GET", `/assignments/${(created.body as { id: number }).id}`)).body as { items: { variantId: number }[] }).items[0]!.variantId;
 
     // Another session holds the variant's row lock: the submission's transaction waits inside the server.
     locker = new Client({ connectionString: database.url });
     await locker.connect();
     await locker.query("BEGIN");
     await locker.query(`SELECT 1 FROM "Variant" WHERE "id" = $1 FOR UPDATE`, [variantId]);
-    const submission = call(server, "POST", `/api/v1/variants/${variantId}/submissions`, student, { answers: { mean: "1", variance: "2" } }).then(
+    const submission = api(url, student, "POST", `/variants/${variantId}/submissions`, { answers: { mean: "1", variance: "2" } }).then(
       (r) => `answered ${r.status}`,
       (err: Error) => `cut off (${err.message})`,
     );
