@@ -1,4 +1,5 @@
 import pg, { type Pool, type PoolClient, type QueryConfig } from "pg";
+import { Prisma } from "../generated/prisma/client";
 import { enqueueForVariantSql } from "./lti-outbox";
 
 /**
@@ -91,7 +92,7 @@ type NewRow = { variantId: number; userId: number; raw: string; parsed: string; 
 export async function insertOnPostgres(pool: Pool, s: NewRow, maxAttempts: number | null): Promise<PgInsertOutcome> {
   for (let tries = 0; ; tries++) {
     try {
-      return await inTransaction(pool, (client) => insertIn(client, s, maxAttempts));
+      return await inTransaction(pool, s.variantId, (client) => insertIn(client, s, maxAttempts));
     } catch (err) {
       // Another request took the same key (or attempt number) first: look again.
       if ((err as { code?: unknown }).code === "23505" && tries < 5) continue;
@@ -101,8 +102,7 @@ export async function insertOnPostgres(pool: Pool, s: NewRow, maxAttempts: numbe
 }
 
 async function insertIn(client: PoolClient, s: NewRow, maxAttempts: number | null): Promise<PgInsertOutcome> {
-  await client.query({ name: "likely_lock_variant", text: `SELECT 1 FROM "Variant" WHERE "id" = $1 FOR UPDATE`, values: [s.variantId], query_timeout: LOCK_WAIT_MS } as QueryConfig);
-  // After the lock, so this statement's snapshot sees every attempt committed before it was granted.
+  // After the variant's lock (taken with BEGIN), so this statement's snapshot sees every attempt committed before it was granted.
   const state = await client.query<{ used: number | null } & Partial<PgSubmission>>({
     name: "likely_attempt_state",
     text: `SELECT (SELECT MAX("attempt") FROM "Submission" WHERE "variantId" = $1) AS "used", k.*
@@ -114,36 +114,41 @@ async function insertIn(client: PoolClient, s: NewRow, maxAttempts: number | nul
   if (dup.id != null) return { kind: "duplicate", submission: dup as PgSubmission };
   const used = last ?? 0;
   if (maxAttempts !== null && used >= maxAttempts) return { kind: "out-of-attempts" };
-  const now = new Date();
-  const inserted = await client.query<PgSubmission>({
-    name: "likely_insert_submission",
-    text: `INSERT INTO "Submission" ("variantId", "userId", "attempt", "raw", "parsed", "results", "score", "idempotencyKey", "createdAt")
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${SUBMISSION_COLUMNS}`,
-    values: [s.variantId, s.userId, used + 1, s.raw, s.parsed, s.results, s.score, s.idempotencyKey, utcWallTime(now)],
-    types,
-  });
-  // LMS grade passback, in the same transaction (a no-op unless the assignment has a line item).
-  const enqueue = enqueueForVariantSql("postgresql", s.userId, utcWallTime(now), s.variantId);
-  await client.query({ name: "likely_enqueue_score", text: enqueue.text, values: enqueue.values });
+  const now = utcWallTime(new Date());
+  // The insert and the LMS grade passback enqueue (a no-op unless the assignment has a line item) in one statement.
+  const insert = Prisma.sql`
+    WITH "enqueued" AS (${enqueueForVariantSql("postgresql", s.userId, now, s.variantId)})
+    INSERT INTO "Submission" ("variantId", "userId", "attempt", "raw", "parsed", "results", "score", "idempotencyKey", "createdAt")
+    VALUES (${s.variantId}, ${s.userId}, ${used + 1}, ${s.raw}, ${s.parsed}, ${s.results}, ${s.score}, ${s.idempotencyKey}, CAST(${now} AS TIMESTAMP(3)))
+    RETURNING ${Prisma.raw(SUBMISSION_COLUMNS)}`;
+  const inserted = await client.query<PgSubmission>({ name: "likely_insert_submission", text: insert.text, values: insert.values, types });
   return { kind: "stored", submission: inserted.rows[0]! };
 }
 
-/** BEGIN ... COMMIT on one pooled connection; on any error ROLLBACK, and a connection in doubt is closed, not reused. */
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+/**
+ * BEGIN and the variant's row lock (held to COMMIT), `work`, COMMIT, on one pooled connection; on
+ * any error ROLLBACK, and a connection in doubt is closed, not reused.
+ */
+async function inTransaction<T>(pool: Pool, variantId: number, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  // BEGIN and the lock in one round trip: a multi-statement simple query takes no parameters, and
+  // the id is a checked integer, never text from a request.
+  if (!Number.isSafeInteger(variantId)) throw new TypeError(`variant id ${variantId} is not an integer`);
   const client = await pool.connect();
-  let broken: Error | undefined;
+  let inDoubt: Error | undefined;
   try {
-    await client.query("BEGIN");
+    await client.query({ text: `BEGIN; SELECT 1 FROM "Variant" WHERE "id" = ${variantId} FOR UPDATE`, query_timeout: LOCK_WAIT_MS } as QueryConfig);
     const out = await work(client);
     await client.query("COMMIT");
     return out;
   } catch (err) {
-    broken = err as Error;
-    await client.query("ROLLBACK").catch(() => undefined);
+    // An error from PostgreSQL (it has a SQLSTATE code) leaves the connection usable once rolled back.
+    // Anything else (a lock wait cut off here, a dropped connection) may still be running there: that
+    // connection is closed instead, and PostgreSQL rolls its transaction back.
+    if ((err as { code?: unknown }).code) await client.query("ROLLBACK").catch(() => undefined);
+    else inDoubt = err as Error;
     throw err;
   } finally {
-    // A query that timed out client-side may still run on the server: close that connection (PostgreSQL rolls back).
-    client.release(broken && !(broken as { code?: unknown }).code ? broken : undefined);
+    client.release(inDoubt);
   }
 }
 
