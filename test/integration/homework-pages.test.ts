@@ -98,6 +98,9 @@ describe("the student's exercise page", () => {
     expect(JSON.parse(v.key).variance).toBeGreaterThan(0);
     const third = await submitForm(student1, itemIds[0]!, { mean: "0", variance: "3" });
     expect(third.status).toBe(409);
+    // The refusal is said once, where the result would be (not again by the layout's notice).
+    expect(third.text.match(/No attempts left: all 2 attempts/g)).toHaveLength(1);
+    expect(third.text).toMatch(/<div id="result" class="notice notice-error" role="alert"[^>]*>No attempts left/);
   });
 
   test("data downloads are CSV and JSON of the student's own data", async () => {

@@ -78,7 +78,7 @@ async function renderItemPage(db: Db, req: Request, res: Response, view: Awaited
     focusNotice: !firstBad && (page.result !== undefined || page.error !== undefined),
     result: page.result,
     errors: page.errors,
-    error: page.error,
+    refusal: page.error, // not `error`: the layout's flash partial would show it a second time
     open,
     history,
     historyOlder: Math.max(0, state.attemptsUsed - history.length),
