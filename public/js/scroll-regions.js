@@ -25,11 +25,23 @@
       }
     }
   }
-  var timer = 0;
-  function later() { clearTimeout(timer); timer = setTimeout(update, 150); }
+  // At most once a frame, and never starved: the presenter's clock changes the page four times a
+  // second, and a debounce restarted by each change could hold a new question's check back (a wide
+  // formula then scrolled without a tab stop).
+  var queued = false;
+  function later() {
+    if (queued) return;
+    queued = true;
+    (window.requestAnimationFrame || setTimeout)(function () { queued = false; update(); });
+  }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", update); else update();
   window.addEventListener("load", update);
   window.addEventListener("resize", later);
+  // KaTeX's web fonts arrive after the first layout and widen formulas: look again then.
+  if (document.fonts) {
+    document.fonts.ready.then(later);
+    if (document.fonts.addEventListener) document.fonts.addEventListener("loadingdone", later);
+  }
   // Pages that insert content later (the live quiz) are covered too.
   if (window.MutationObserver) {
     document.addEventListener("DOMContentLoaded", function () {

@@ -29,8 +29,10 @@ type Finding = { state: string; size: string; rule: string; impact: string; node
 
 /** Runs axe on the page as it is now; returns the serious and critical violations. */
 async function audit(page: Page, state: string, size: string): Promise<Finding[]> {
-  // Let scroll-regions.js (and the quiz scripts) settle after load or a resize.
+  // Let scroll-regions.js (and the quiz scripts) settle after load or a resize: the fonts, then two
+  // frames (it checks the page once a frame after any change).
   await page.waitForTimeout(250);
+  await page.evaluate(() => document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))));
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } };
