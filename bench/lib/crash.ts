@@ -142,7 +142,13 @@ type Verdict = {
 };
 
 /** The checks' view of the database: positional parameters `$1`, `$2`... in order. */
-type CheckDb = { all<T>(sql: string, params?: unknown[]): Promise<T[]>; integrity(): Promise<string[]>; close(): Promise<void> };
+type CheckDb = {
+  all<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  integrity(): Promise<string[]>;
+  /** Waits until the dead server's sessions are gone (PostgreSQL may still be committing what it was sent before the kill). */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+};
 
 const isPostgres = (url: string) => /^postgres(ql)?:/i.test(url);
 
@@ -162,6 +168,14 @@ async function openCheckDb(url: string, readonly = false): Promise<CheckDb> {
           return [`bt_index_check: ${(err as Error).message}`];
         }
       },
+      async settle() {
+        // A COMMIT that reached PostgreSQL before the kill still completes (stored, not
+        // acknowledged); reading while it does counted one row twice in a trial's totals.
+        for (const end = Date.now() + 15_000; Date.now() < end; await sleep(20)) {
+          const r = await client.query(`SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`);
+          if (r.rows[0].n === 0) return;
+        }
+      },
       close: () => client.end(),
     };
   }
@@ -169,6 +183,7 @@ async function openCheckDb(url: string, readonly = false): Promise<CheckDb> {
   return {
     all: async <T>(sql: string, params: unknown[] = []) => db.prepare(sql.replace(/\$\d+/g, "?")).all(...params) as T[],
     integrity: async () => (db.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check),
+    settle: async () => undefined, // the process that held the file is dead: nothing else writes to it
     close: async () => void db.close(),
   };
 }
@@ -178,6 +193,7 @@ export async function verifyDatabase(databaseUrl: string, sent: Sent[], keyPrefi
   const problems: string[] = [];
   const db = await openCheckDb(databaseUrl);
   try {
+    await db.settle();
     const integrity = await db.integrity();
     const integrityText = integrity.join("; ");
     const integrityOk = integrity.length === 1 && integrity[0] === "ok";
