@@ -9,6 +9,8 @@
  * (SQLite synchronous, FULL = the default of a real server), --personal (one variant per student
  * instead of shared data: each phone fetches its own question), --json (figures as JSON),
  * --burst (a true burst instead of the spread, see below), --window MS (burst window, 190),
+ * --idle S (seconds the class waits, streams open, between joining and the question: 0; a real
+ * class listens for minutes, so the server's 30 s token and membership caches have expired),
  * --profile (with --burst: where the server process's CPU time went during Likely's burst),
  * --server PATH (another build's dist/src/server.js, e.g. an older commit's, for before/after figures).
  *
@@ -53,7 +55,7 @@ const TARGET_P99_MS = 100;
 /** The phone page re-fetches its state within this long after an event (public/js/quiz-student.js). */
 const REFETCH_SPREAD_MS = 600;
 
-type ClientInput = { url: string; students: number; spreadSeconds: number; personal: boolean; burst: boolean };
+type ClientInput = { url: string; students: number; spreadSeconds: number; personal: boolean; burst: boolean; idleSeconds: number };
 
 /** Burst mode: the class hands its prepared answers to the main thread, which sends them with wrk. */
 type BurstReady = { kind: "burst-ready"; quizId: number; requests: { token: string; body: string }[] };
@@ -317,6 +319,7 @@ async function runClass(input: ClientInput): Promise<ClientResult> {
         });
       }),
   );
+  if (input.idleSeconds > 0) await sleep(input.idleSeconds * 1000);
   const next = await requestJson(base, "POST", `/api/v1/quizzes/${quizId}/next`, t);
   if (next.status !== 200) throw new Error(`next: ${next.status}`);
   await Promise.race([Promise.all(done), sleep(input.spreadSeconds * 1000 + 30_000)]);
@@ -403,6 +406,8 @@ async function main(): Promise<void> {
   const personal = process.argv.includes("--personal");
   const burst = process.argv.includes("--burst");
   const windowMs = Number(arg("window", "190"));
+  const idleSeconds = Number(arg("idle", "0"));
+  if (!(idleSeconds >= 0 && idleSeconds <= 600)) throw new Error("--idle must be 0..600 seconds");
   if (burst) requireWrk(); // fail before the setup, with the install command
   if (!(windowMs >= 0 && windowMs <= 10_000)) throw new Error("--window must be 0..10000 ms");
   if (!Number.isInteger(students) || students < 1 || students > 2000) throw new Error("--students must be 1..2000");
@@ -436,7 +441,7 @@ async function main(): Promise<void> {
   let serverStopped = false;
   try {
     result = await new Promise<ClientResult>((resolve, reject) => {
-      const worker = new Worker(__filename, { workerData: { url, students, spreadSeconds, personal, burst } satisfies ClientInput });
+      const worker = new Worker(__filename, { workerData: { url, students, spreadSeconds, personal, burst, idleSeconds } satisfies ClientInput });
       worker.on("message", (m: ClientMessage) => {
         if (m.kind === "result") return resolve(m.result);
         runBursts(url, server.pid, m, windowMs, workDir).then((b) => {

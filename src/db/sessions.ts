@@ -1,4 +1,5 @@
 import type { Db } from "./client";
+import { directStatement, sqliteDate } from "./direct-statement";
 import type { PublicUser } from "./users";
 
 /** Browser sessions last two weeks from sign-in. */
@@ -16,6 +17,12 @@ export async function selectOptionalSessionUser(
   db: Db,
   idHash: string,
 ): Promise<{ user: PublicUser; csrfToken: string } | null> {
+  const direct = directStatement(db, `SELECT s.expiresAt, s.csrfToken, u.id, u.email, u.name, u.role FROM Session s JOIN User u ON u.id = s.userId WHERE s.id = ?`);
+  if (direct) {
+    const r = direct.get(idHash) as (PublicUser & { expiresAt: string | number; csrfToken: string }) | undefined;
+    if (!r || sqliteDate(r.expiresAt).getTime() < Date.now()) return null;
+    return { user: { id: r.id, email: r.email, name: r.name, role: r.role }, csrfToken: r.csrfToken };
+  }
   const s = await db.session.findUnique({
     where: { id: idHash },
     select: { expiresAt: true, csrfToken: true, user: { select: { id: true, email: true, name: true, role: true } } },
@@ -43,6 +50,17 @@ export async function insertApiToken(db: Db, tokenHash: string, userId: number):
 
 /** The token's user and expiry, or null when the token is unknown or expired. */
 export async function selectOptionalTokenUser(db: Db, tokenHash: string): Promise<{ user: PublicUser; expiresAt: Date } | null> {
+  // Directly on SQLite (src/db/direct-statement.ts): a class answering a question more than the
+  // token cache's 30 s after its last request checks 300 tokens at once, and through Prisma each
+  // check cost ~1 ms of CPU (a 300-answer burst: 850-930 ms of server CPU against 300 ms warm).
+  const direct = directStatement(db, `SELECT t.expiresAt, u.id, u.email, u.name, u.role FROM ApiToken t JOIN User u ON u.id = t.userId WHERE t.tokenHash = ?`);
+  if (direct) {
+    const r = direct.get(tokenHash) as (PublicUser & { expiresAt: string | number }) | undefined;
+    if (!r) return null;
+    const expiresAt = sqliteDate(r.expiresAt);
+    if (expiresAt.getTime() < Date.now()) return null;
+    return { user: { id: r.id, email: r.email, name: r.name, role: r.role }, expiresAt };
+  }
   const t = await db.apiToken.findUnique({
     where: { tokenHash },
     select: { expiresAt: true, user: { select: { id: true, email: true, name: true, role: true } } },

@@ -13,6 +13,14 @@ export class LoggerSetupError extends Error {
   override name = "LoggerSetupError";
 }
 
+/**
+ * Lines waiting for a slow reader of standard output are kept up to this many characters, then
+ * dropped. Writes are asynchronous: a synchronous write to a full pipe made pino's stream sleep
+ * 100 ms with the event loop blocked (seen in a 300-answer quiz burst whose log reader lagged), and
+ * every request queued behind it. The lines still pending at exit are written synchronously then.
+ */
+const MAX_BUFFERED_LOG = 64 * 1024 * 1024;
+
 export function createLogger(options: LoggerOptions): Logger {
   const base = {
     level: options.level,
@@ -29,5 +37,5 @@ export function createLogger(options: LoggerOptions): Logger {
     }
     return pino({ ...base, transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "requestId" } } });
   }
-  return pino(base, options.destination ?? pino.destination({ dest: 1, sync: true }));
+  return pino(base, options.destination ?? pino.destination({ dest: 1, sync: false, maxLength: MAX_BUFFERED_LOG }));
 }

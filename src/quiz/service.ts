@@ -397,14 +397,21 @@ export async function submitAnswer(
 ): Promise<AnswerAck> {
   const item = quiz.items[input.index];
   if (!item) throw new HttpError(409, `question ${input.index + 1} is not the current question`);
-  const existing = await selectOptionalQuizResponse(deps.db, item.id, userId);
-  if (existing) return ackOrConflict(existing, input.index, input.answers);
+  // A stored answer wins over every refusal below. It is looked up only when one applies: a first
+  // answer (nearly all of a class's burst) skips the read, and an answer already stored is caught
+  // by the insert's unique key, whose refusal reads it back below.
   const refusal = answerRefusal(quiz, input.index, Date.now());
-  if (refusal) throw new HttpError(409, refusal);
+  if (refusal) {
+    const existing = await selectOptionalQuizResponse(deps.db, item.id, userId);
+    if (existing) return ackOrConflict(existing, input.index, input.answers);
+    throw new HttpError(409, refusal);
+  }
 
   const variant = await variantForStudent(deps.db, deps.cache, quiz.sharedData, item, userId);
   const graded = gradeVariant(toVariantRecord(variant), input.answers);
   if (!graded.ok) {
+    const existing = await selectOptionalQuizResponse(deps.db, item.id, userId);
+    if (existing) return ackOrConflict(existing, input.index, input.answers);
     await upsertQuizUnreadable(deps.db, item.id, userId);
     throw new HttpError(422, "some answers could not be read; nothing was stored", { parts: graded.errors });
   }

@@ -8,6 +8,8 @@ import request from "supertest";
 import { selectAttemptSummaries } from "../../src/db/attempt-summaries";
 import type { Db } from "../../src/db/client";
 import { selectOptionalCourseRole } from "../../src/db/courses";
+import { insertApiToken, insertSession, selectOptionalSessionUser, selectOptionalTokenUser } from "../../src/db/sessions";
+import { sha256 } from "../../src/auth/secrets";
 import { directStatement } from "../../src/db/direct-statement";
 import { insertSubmissionWithinLimit } from "../../src/db/submissions";
 import { selectIsQuizParticipant, selectOptionalQuiz, selectOptionalQuizResponse, selectOptionalQuizRunState, selectOptionalQuizVariant } from "../../src/db/quizzes";
@@ -71,6 +73,29 @@ test("quiz run state, participation, course role and stored answer read directly
   expect(state).toMatchObject({ state: "open", phase: "asking", currentIndex: 0 });
   expect(state!.closesAt).toBeInstanceOf(Date);
   expect((await selectOptionalQuizResponse(t.db, itemId, ids.student1!))!.createdAt).toBeInstanceOf(Date);
+});
+
+test("token and session users read directly equal Prisma's: live, expired, unknown", async () => {
+  await insertApiToken(t.db, "live-token-hash", ids.student2!);
+  await t.db.apiToken.create({ data: { tokenHash: "expired-token-hash", userId: ids.student2!, expiresAt: new Date(Date.now() - 1000) } });
+  await insertSession(t.db, "live-session-hash", ids.student1!, "csrf-of-live-session");
+  await t.db.session.create({ data: { id: "expired-session-hash", userId: ids.student1!, csrfToken: "x", expiresAt: new Date(Date.now() - 1000) } });
+  const cases: ((db: Db) => Promise<unknown>)[] = [
+    (db) => selectOptionalTokenUser(db, sha256(tok.student1)),
+    (db) => selectOptionalTokenUser(db, "live-token-hash"),
+    (db) => selectOptionalTokenUser(db, "expired-token-hash"),
+    (db) => selectOptionalTokenUser(db, "no-such-token-hash"),
+    (db) => selectOptionalSessionUser(db, "live-session-hash"),
+    (db) => selectOptionalSessionUser(db, "expired-session-hash"),
+    (db) => selectOptionalSessionUser(db, "no-such-session-hash"),
+  ];
+  for (const read of cases) expect(await read(t.db)).toEqual(await viaPrisma(read));
+  const live = await selectOptionalTokenUser(t.db, "live-token-hash");
+  expect(live).toMatchObject({ user: { id: ids.student2, email: "student2@example.edu" } });
+  expect(live!.expiresAt).toBeInstanceOf(Date);
+  expect(live!.expiresAt.getTime()).toBeGreaterThan(Date.now());
+  expect(await selectOptionalTokenUser(t.db, "expired-token-hash")).toBeNull();
+  expect(await selectOptionalSessionUser(t.db, "live-session-hash")).toEqual({ user: expect.objectContaining({ id: ids.student1 }), csrfToken: "csrf-of-live-session" });
 });
 
 test("attempt summaries read directly equal Prisma's: attempts used, best and last score", async () => {
