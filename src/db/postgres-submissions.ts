@@ -1,6 +1,7 @@
 import pg, { type Pool, type PoolClient, type QueryConfig } from "pg";
 import { Prisma } from "../generated/prisma/client";
 import { enqueueForVariantSql } from "./lti-outbox";
+import type { InsertOutcome, NewSubmission, SubmissionRow } from "./submissions";
 
 /**
  * The graded-submission hot path on PostgreSQL, in SQL on the pool under Prisma's adapter: Prisma
@@ -22,8 +23,6 @@ const types = {
 const LOCK_WAIT_MS = 20_000;
 
 const SUBMISSION_COLUMNS = `"id", "variantId", "userId", "attempt", "raw", "parsed", "results", "score", "idempotencyKey", "createdAt"`;
-
-export type PgSubmission = { id: number; variantId: number; userId: number; attempt: number; raw: string; parsed: string; results: string; score: number; idempotencyKey: string | null; createdAt: Date };
 
 /** The variant with its item, assignment, the user's extension and clock, and the submission under the key (k_*), as one row. */
 export type PgContextRow = {
@@ -79,17 +78,13 @@ export async function selectContextRow(pool: Pool, variantId: number, idempotenc
   return r.rows[0];
 }
 
-export async function selectSubmissionById(pool: Pool, id: number): Promise<PgSubmission | undefined> {
-  const r = await pool.query<PgSubmission>({ name: "likely_submission_by_id", text: `SELECT ${SUBMISSION_COLUMNS} FROM "Submission" WHERE "id" = $1`, values: [id], types });
+export async function selectSubmissionById(pool: Pool, id: number): Promise<SubmissionRow | undefined> {
+  const r = await pool.query<SubmissionRow>({ name: "likely_submission_by_id", text: `SELECT ${SUBMISSION_COLUMNS} FROM "Submission" WHERE "id" = $1`, values: [id], types });
   return r.rows[0];
 }
 
-export type PgInsertOutcome = { kind: "stored" | "duplicate"; submission: PgSubmission } | { kind: "out-of-attempts" };
-
-type NewRow = { variantId: number; userId: number; raw: string; parsed: string; results: string; score: number; idempotencyKey: string | null };
-
 /** Stores the attempt unless the attempts are used up; a repeated key returns the first submission. Resolves after COMMIT. */
-export async function insertOnPostgres(pool: Pool, s: NewRow, maxAttempts: number | null): Promise<PgInsertOutcome> {
+export async function insertOnPostgres(pool: Pool, s: NewSubmission, maxAttempts: number | null): Promise<InsertOutcome> {
   for (let tries = 0; ; tries++) {
     try {
       return await inTransaction(pool, s.variantId, (client) => insertIn(client, s, maxAttempts));
@@ -101,9 +96,9 @@ export async function insertOnPostgres(pool: Pool, s: NewRow, maxAttempts: numbe
   }
 }
 
-async function insertIn(client: PoolClient, s: NewRow, maxAttempts: number | null): Promise<PgInsertOutcome> {
+async function insertIn(client: PoolClient, s: NewSubmission, maxAttempts: number | null): Promise<InsertOutcome> {
   // After the variant's lock (taken with BEGIN), so this statement's snapshot sees every attempt committed before it was granted.
-  const state = await client.query<{ used: number | null } & Partial<PgSubmission>>({
+  const state = await client.query<{ used: number | null } & Partial<SubmissionRow>>({
     name: "likely_attempt_state",
     text: `SELECT (SELECT MAX("attempt") FROM "Submission" WHERE "variantId" = $1) AS "used", k.*
            FROM (SELECT 1) AS one LEFT JOIN "Submission" k ON k."userId" = $2 AND k."idempotencyKey" = $3`,
@@ -111,7 +106,7 @@ async function insertIn(client: PoolClient, s: NewRow, maxAttempts: number | nul
     types,
   });
   const { used: last, ...dup } = state.rows[0]!;
-  if (dup.id != null) return { kind: "duplicate", submission: dup as PgSubmission };
+  if (dup.id != null) return { kind: "duplicate", submission: dup as SubmissionRow };
   const used = last ?? 0;
   if (maxAttempts !== null && used >= maxAttempts) return { kind: "out-of-attempts" };
   const now = utcWallTime(new Date());
@@ -121,7 +116,7 @@ async function insertIn(client: PoolClient, s: NewRow, maxAttempts: number | nul
     INSERT INTO "Submission" ("variantId", "userId", "attempt", "raw", "parsed", "results", "score", "idempotencyKey", "createdAt")
     VALUES (${s.variantId}, ${s.userId}, ${used + 1}, ${s.raw}, ${s.parsed}, ${s.results}, ${s.score}, ${s.idempotencyKey}, CAST(${now} AS TIMESTAMP(3)))
     RETURNING ${Prisma.raw(SUBMISSION_COLUMNS)}`;
-  const inserted = await client.query<PgSubmission>({ name: "likely_insert_submission", text: insert.text, values: insert.values, types });
+  const inserted = await client.query<SubmissionRow>({ name: "likely_insert_submission", text: insert.text, values: insert.values, types });
   return { kind: "stored", submission: inserted.rows[0]! };
 }
 
