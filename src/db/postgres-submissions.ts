@@ -2,6 +2,7 @@ import pg, { type Pool, type PoolClient, type QueryConfig } from "pg";
 import { Prisma } from "../generated/prisma/client";
 import { enqueueForVariantSql } from "./lti-outbox";
 import type { InsertOutcome, NewSubmission, SubmissionRow } from "./submissions";
+import type { VariantRow } from "./variants";
 
 /**
  * The graded-submission hot path on PostgreSQL, in SQL on the pool under Prisma's adapter: Prisma
@@ -25,20 +26,7 @@ const LOCK_WAIT_MS = 20_000;
 const SUBMISSION_COLUMNS = `"id", "variantId", "userId", "attempt", "raw", "parsed", "results", "score", "idempotencyKey", "createdAt"`;
 
 /** The variant with its item, assignment, the user's extension and clock, and the submission under the key (k_*), as one row. */
-export type PgContextRow = {
-  id: number;
-  itemId: number | null;
-  quizItemId: number | null;
-  userId: number | null;
-  exercise: string;
-  seed: number;
-  params: string;
-  data: string;
-  key: string;
-  solution: string;
-  solverVersion: string;
-  practiceItemId: number | null;
-  createdAt: Date;
+export type PgContextRow = VariantRow & {
   item_rtol: number | null;
   item_atol: number | null;
   item_carryForward: number | null;

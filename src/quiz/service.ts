@@ -400,18 +400,22 @@ export async function submitAnswer(
   // A stored answer wins over every refusal below. It is looked up only when one applies: a first
   // answer (nearly all of a class's burst) skips the read, and an answer already stored is caught
   // by the insert's unique key, whose refusal reads it back below.
+  const storedAck = async (): Promise<AnswerAck | null> => {
+    const existing = await selectOptionalQuizResponse(deps.db, item.id, userId);
+    return existing ? ackOrConflict(existing, input.index, input.answers) : null;
+  };
   const refusal = answerRefusal(quiz, input.index, Date.now());
   if (refusal) {
-    const existing = await selectOptionalQuizResponse(deps.db, item.id, userId);
-    if (existing) return ackOrConflict(existing, input.index, input.answers);
+    const ack = await storedAck();
+    if (ack) return ack;
     throw new HttpError(409, refusal);
   }
 
   const variant = await variantForStudent(deps.db, deps.cache, quiz.sharedData, item, userId);
   const graded = gradeVariant(toVariantRecord(variant), input.answers);
   if (!graded.ok) {
-    const existing = await selectOptionalQuizResponse(deps.db, item.id, userId);
-    if (existing) return ackOrConflict(existing, input.index, input.answers);
+    const ack = await storedAck();
+    if (ack) return ack;
     await upsertQuizUnreadable(deps.db, item.id, userId);
     throw new HttpError(422, "some answers could not be read; nothing was stored", { parts: graded.errors });
   }
@@ -437,11 +441,10 @@ export async function submitAnswer(
   }
   // Some answer of the batch was not stored: ours, if the question closed meanwhile or a parallel
   // request of this student stored an answer first; the stored row tells.
-  const again = await selectOptionalQuizResponse(deps.db, item.id, userId);
+  const again = await storedAck();
   if (again) {
-    const ack = ackOrConflict(again, input.index, input.answers);
     announceCounts(deps, quiz.id);
-    return ack;
+    return again;
   }
   const fresh = (await loadQuiz(deps, quiz.id)) ?? quiz;
   throw new HttpError(409, answerRefusal(fresh, input.index, Date.now()) ?? "this question has closed");

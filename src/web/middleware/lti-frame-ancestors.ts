@@ -14,8 +14,14 @@ export function forgetFrameAncestors(): void {
   cached = null;
 }
 
+/** The cached origins while they are fresh. */
+function freshOrigins(): string[] | undefined {
+  return cached && Date.now() - cached.at < CACHE_MS ? cached.origins : undefined;
+}
+
 async function platformOrigins(db: Db): Promise<string[]> {
-  if (cached && Date.now() - cached.at < CACHE_MS) return cached.origins;
+  const fresh = freshOrigins();
+  if (fresh) return fresh;
   const origins = new Set<string>();
   for (const p of await selectPlatforms(db)) {
     for (const u of [p.issuer, p.authUrl]) {
@@ -43,8 +49,9 @@ function allowFraming(res: Response, origins: string[]): void {
 export function ltiFrameAncestors(db: Db) {
   return function frameAncestors(_req: Request, res: Response, next: NextFunction): void | Promise<void> {
     // Every request passes here: a fresh cached list is used at once, without a promise and a turn of the microtask queue.
-    if (cached && Date.now() - cached.at < CACHE_MS) {
-      allowFraming(res, cached.origins);
+    const fresh = freshOrigins();
+    if (fresh) {
+      allowFraming(res, fresh);
       return next();
     }
     return platformOrigins(db).then((origins) => {
