@@ -13,7 +13,8 @@
  * (it must be empty or only migrated; the trials add to it).
  *
  * Options: --concurrency N (submissions in flight, default 32), --max-delay MS (kill moment drawn
- * uniformly from --min-delay..--max-delay after the burst starts; 0..150), --students N (8),
+ * uniformly from --min-delay..--max-delay after the burst starts; 0..150, 0..10 for the negative
+ * control), --students N (8),
  * --warmup N (submissions after each restart before the burst, checked like the rest; 32),
  * --seed S (repeat a run), --verbose (a line per trial), --json (the reports as JSON at the end).
  *
@@ -85,7 +86,8 @@ async function main(): Promise<number> {
         negativeControl: negative,
         concurrency: args.concurrency as number | undefined,
         minDelayMs: args["min-delay"] as number | undefined,
-        maxDelayMs: args["max-delay"] as number | undefined,
+        // The control's loss is the warm-up's last 201, whose commit is held back HOLD_MS: kill just after it.
+        maxDelayMs: (args["max-delay"] as number | undefined) ?? (negative ? 10 : undefined),
         students: args.students as number | undefined,
         warmup: args.warmup as number | undefined,
         seed: args.seed as number | undefined,

@@ -12,8 +12,8 @@ import { ConfigError } from "../config";
 import type { Db } from "../db/client";
 
 export const UNSAFE_ACK_FLAG = "LIKELY_UNSAFE_ACK_BEFORE_COMMIT";
-/** How long an acknowledged transaction stays uncommitted: long enough that a SIGKILL in a short burst lands in it on either database (30 ms sometimes missed on PostgreSQL). */
-export const HOLD_MS = 100;
+/** How long an acknowledged transaction stays uncommitted: long enough that a SIGKILL sent just after a 201 lands in it on either database, even on a loaded machine (30 ms sometimes missed on PostgreSQL). */
+export const HOLD_MS = 200;
 
 /** Whether the negative control is asked for; a ConfigError in production or for a value other than 0 or 1. */
 export function unsafeAckBeforeCommitRequested(env: NodeJS.ProcessEnv = process.env): boolean {
