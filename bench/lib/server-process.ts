@@ -1,10 +1,11 @@
 /**
- * The real server as a child process (`node dist/src/server.js`), so that benches can SIGKILL it
+ * The real server as a child process (`node --max-semi-space-size=64 dist/src/server.js`, as `npm start`), so that benches can SIGKILL it
  * and restart it on the same database file. Needs a compiled dist/ (`npx tsc -p tsconfig.json`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { SERVER_NODE_FLAGS } from "../../src/node-flags";
 import { projectRoot } from "../../src/paths";
 
 export const SERVER_JS = path.join(projectRoot, "dist", "src", "server.js");
@@ -25,7 +26,7 @@ export type ServerProcess = {
 export type ServerOptions = {
   /** Variables for the child; any LIKELY_*, DATABASE_URL, PORT and NODE_ENV inherited from this process are dropped first. */
   env: Record<string, string>;
-  /** Extra node flags, e.g. ["--cpu-prof", "--cpu-prof-dir=..."]. */
+  /** Node flags after those `npm start` uses (SERVER_NODE_FLAGS), e.g. ["--cpu-prof", "--cpu-prof-dir=..."]. */
   nodeArgs?: string[];
   timeoutMs?: number;
   /** Another script to run (default: the server), and the line that gives its URL once it listens. */
@@ -46,7 +47,8 @@ export function startServerProcess(options: ServerOptions): Promise<ServerProces
     env[k] = v;
   }
   Object.assign(env, { PORT: "0" }, options.env);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
+  // The server as `npm start` runs it; a baseline (bare Express) gets the same runtime flags.
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), script], {
     cwd: projectRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"],
