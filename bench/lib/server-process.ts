@@ -1,6 +1,7 @@
 /**
- * The real server as a child process (`node --max-semi-space-size=64 dist/src/server.js`, as `npm start`), so that benches can SIGKILL it
- * and restart it on the same database file. Needs a compiled dist/ (`npx tsc -p tsconfig.json`).
+ * The real server as a child process, run as `npm start` runs it (`node --max-semi-space-size=64
+ * dist/src/server.js`), so that benches can SIGKILL it and restart it on the same database file.
+ * Needs a compiled dist/ (`npx tsc -p tsconfig.json`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
