@@ -113,6 +113,9 @@ export function postQuizAnswer(db: Db): RequestHandler {
     const user = currentUser(req);
     const quiz = await requireParticipantQuiz(deps, user.id, idParam(req.params.id, "quiz"));
     const body = parseInput(answerBody, req.body);
-    res.status(201).json(await submitAnswer(deps, quiz, user.id, body));
+    const ack = await submitAnswer(deps, quiz, user.id, body);
+    // As res.json, without hashing the body for an ETag no client of a POST uses.
+    res.status(201).setHeader("Content-Type", "application/json; charset=utf-8");
+    res.end(JSON.stringify(ack));
   };
 }
