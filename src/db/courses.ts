@@ -95,7 +95,7 @@ export async function upsertRoster(db: Db, courseId: number, entries: RosterEntr
     return { newlyEnrolled };
   });
   // After COMMIT, so no process keeps accepting a cached session or token of a voided account.
-  for (const userId of voided) await revocationsOf(db).announce(userId);
+  for (const userId of voided) revocationsOf(db).announce(userId);
   return result;
 }
 

@@ -21,14 +21,14 @@ export async function deleteApiToken(db: Db, tokenHash: string): Promise<boolean
   const t = await db.apiToken.findUnique({ where: { tokenHash }, select: { userId: true } });
   if (!t) return false;
   await db.apiToken.deleteMany({ where: { tokenHash } });
-  await revocationsOf(db).announce(t.userId);
+  revocationsOf(db).announce(t.userId);
   return true;
 }
 
 /** Revokes every session and token of a user except `keep`: "sign out everywhere". Returns how many. */
 export async function deleteUserCredentials(db: Db, userId: number, keep: KeptCredential = {}): Promise<number> {
   const n = await db.$transaction(async (tx) => deleteAll(tx, userId, keep));
-  await revocationsOf(db).announce(userId);
+  revocationsOf(db).announce(userId);
   return n;
 }
 
@@ -45,7 +45,7 @@ export async function updatePasswordRevokingOthers(db: Db, userId: number, passw
     await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordSetByCourseId: null } });
     await deleteAll(tx, userId, keep);
   });
-  await revocationsOf(db).announce(userId);
+  revocationsOf(db).announce(userId);
 }
 
 export type ResetOutcome = { ok: true; email: string } | { ok: false; status: 404 | 409; reason: string };
@@ -95,6 +95,6 @@ export async function updateStudentPasswordByInstructor(
     });
     return { ok: true, email: student.email };
   });
-  if (outcome.ok) await revocationsOf(db).announce(studentId);
+  if (outcome.ok) revocationsOf(db).announce(studentId);
   return outcome;
 }

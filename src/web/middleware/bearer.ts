@@ -12,6 +12,7 @@ import { HttpError } from "../../http-error";
  * request (it was ~45% of the server's CPU under load). An entry lives at most TOKEN_CACHE_MS and
  * never past the token's own expiry, and is used only while no revocation of its user was announced
  * after it was checked (src/db/revocations.ts): a revoked token is refused on the very next request.
+ * On a shared database (PostgreSQL, several processes) no entry is ever fresh, so nothing is cached.
  */
 const TOKEN_CACHE_MS = 30_000;
 const TOKEN_CACHE_MAX = 10_000;
@@ -41,8 +42,10 @@ export function requireBearer(db: Db) {
       cache.delete(hash);
       throw new HttpError(401, "token is invalid or expired: request a new one from POST /api/v1/tokens");
     }
-    if (cache.size >= TOKEN_CACHE_MAX) cache.delete(cache.keys().next().value!); // oldest first
-    cache.set(hash, { user: found.user, until: Math.min(now + TOKEN_CACHE_MS, found.expiresAt.getTime()), checkedAt });
+    if (revocations.cacheable) {
+      if (cache.size >= TOKEN_CACHE_MAX) cache.delete(cache.keys().next().value!); // oldest first
+      cache.set(hash, { user: found.user, until: Math.min(now + TOKEN_CACHE_MS, found.expiresAt.getTime()), checkedAt });
+    }
     req.user = found.user;
     runAsActor(found.user, next);
   };
