@@ -2,7 +2,6 @@ import pg, { type Pool, type PoolClient, type QueryConfig } from "pg";
 import { Prisma } from "../generated/prisma/client";
 import { enqueueForVariantSql } from "./lti-outbox";
 import type { InsertOutcome, NewSubmission, SubmissionRow } from "./submissions";
-import type { PublicUser } from "./users";
 import type { VariantRow } from "./variants";
 
 /**
@@ -17,7 +16,7 @@ import type { VariantRow } from "./variants";
 
 /** Prisma keeps DateTime in `timestamp(3)` without time zone, as UTC wall time: read it as UTC. */
 const TIMESTAMP_OID = 1114;
-const types = {
+export const types = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     oid === TIMESTAMP_OID ? (text: string) => new Date(`${text.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
@@ -64,17 +63,6 @@ const CONTEXT: QueryConfig = {
 /** One round trip for what submitAnswers() reads before grading; `k_id` is the submission already stored under the key. */
 export async function selectContextRow(pool: Pool, variantId: number, idempotencyKey: string | null): Promise<PgContextRow | undefined> {
   const r = await pool.query<PgContextRow>({ ...CONTEXT, values: [variantId, idempotencyKey], types });
-  return r.rows[0];
-}
-
-/** A bearer token's user, read on every API request on PostgreSQL (no process may cache it there: src/db/revocations.ts). */
-export async function selectTokenRow(pool: Pool, tokenHash: string): Promise<(PublicUser & { expiresAt: Date }) | undefined> {
-  const r = await pool.query<PublicUser & { expiresAt: Date }>({
-    name: "likely_token_user",
-    text: `SELECT t."expiresAt", u."id", u."email", u."name", u."role" FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId" WHERE t."tokenHash" = $1`,
-    values: [tokenHash],
-    types,
-  });
   return r.rows[0];
 }
 
