@@ -3,9 +3,10 @@ import { Client, Pool } from "pg";
 import { postgresUrlOf, type Db } from "./client";
 
 /**
- * News between the server processes of one database: "quiz 7 changed", "user 12's credentials were
- * revoked". Only news: every decision still reads the database, so a lost message costs freshness,
- * never correctness, and a reconnect is followed by a resync (subscribers re-read what they show).
+ * News between the server processes of one database: "quiz 7 changed". Only news: every decision
+ * still reads the database, so a lost message costs freshness, never correctness, and a reconnect
+ * is followed by a resync (subscribers re-read what they show). Not for revocations: "give or take
+ * their event loops" (below) let a revoked token through another process (src/db/revocations.ts).
  *
  * SQLite runs one process: messages go to this process's subscribers. PostgreSQL: `pg_notify` on
  * one channel, and one dedicated connection per process LISTENing to it (reconnected with backoff).
@@ -13,7 +14,7 @@ import { postgresUrlOf, type Db } from "./client";
  * own listener has heard it back, so by then the others (signalled by the same COMMIT) have had it
  * too, give or take their event loops.
  */
-export type Topic = "quiz" | "revoke";
+export type Topic = "quiz";
 
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 export const MAX_PAYLOAD_BYTES = 7900;
