@@ -34,14 +34,11 @@ export interface NotifyBus {
   onResync(handler: () => void): () => void;
   /** True when other processes may share the database (messages travel through it). */
   readonly shared: boolean;
-  /** False while messages from other processes may be missed (the listener is reconnecting). */
-  readonly listening: boolean;
   close(): Promise<void>;
 }
 
 abstract class BaseBus implements NotifyBus {
   abstract readonly shared: boolean;
-  abstract readonly listening: boolean;
   protected readonly origin = crypto.randomBytes(8).toString("hex");
   protected readonly handlers = new Map<Topic, Set<Handler>>();
   protected readonly resyncs = new Set<() => void>();
@@ -83,7 +80,6 @@ abstract class BaseBus implements NotifyBus {
 /** One process (SQLite): delivered on the next turn of the event loop, as a NOTIFY would be. */
 export class LocalBus extends BaseBus {
   readonly shared = false;
-  readonly listening = true;
   async publish(topic: Topic, data: unknown): Promise<void> {
     const e = JSON.parse(this.envelope(topic, data, 0)) as Envelope;
     await new Promise<void>((resolve) =>
@@ -121,6 +117,7 @@ export class PgBus extends BaseBus {
     this.#connecting = this.#connect(false);
   }
 
+  /** False while messages from other processes may be missed (the listener is reconnecting). */
   get listening(): boolean {
     return this.#client !== undefined;
   }
@@ -204,7 +201,7 @@ export class PgBus extends BaseBus {
     if (this.closed) return; // shutting down: a late timer's news has nobody left to tell
     const n = ++this.#sent;
     const payload = this.envelope(topic, data, n);
-    const listening = this.#client !== undefined;
+    const listening = this.listening;
     const echo = new Promise<void>((resolve) => {
       const timer = setTimeout(done, listening ? ECHO_WAIT_MS : 0);
       timer.unref();

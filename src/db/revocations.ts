@@ -8,15 +8,15 @@ import { busFor } from "./notify-bus";
  *
  * Only one process can know this at once. When several share the database (PostgreSQL), another
  * process's revocation would reach this one by NOTIFY, which can arrive after the next request: CI
- * saw a token revoked through one process answer 200 from the other. There nothing cached is
- * trusted, and every request reads its token's row.
+ * saw a token revoked through one process answer 200 from the other. There nothing is cached
+ * (`cacheable` is false), and every request reads its token's row.
  */
 export type Revocations = {
   /** False on a shared database: no cache may hold a verified credential there. */
   readonly cacheable: boolean;
   /** Records that every credential of `userId` checked at or before `at` must be checked again. */
   announce(userId: number, at?: number): void;
-  /** Is a cache entry for `userId` verified at `checkedAt` still usable? Never on a shared database. */
+  /** Is a cache entry for `userId` verified at `checkedAt` still usable? */
   isFresh(userId: number, checkedAt: number): boolean;
 };
 
@@ -24,10 +24,9 @@ export type Revocations = {
 const KEEP_MS = 5 * 60_000;
 
 function createRevocations(db: Db): Revocations {
-  const shared = busFor(db).shared;
   const revokedAt = new Map<number, number>();
   return {
-    cacheable: !shared,
+    cacheable: !busFor(db).shared,
     announce(userId, at = Date.now()) {
       revokedAt.set(userId, Math.max(at, revokedAt.get(userId) ?? 0));
       if (revokedAt.size > 1000) {
@@ -35,7 +34,6 @@ function createRevocations(db: Db): Revocations {
       }
     },
     isFresh(userId, checkedAt) {
-      if (shared) return false;
       const at = revokedAt.get(userId);
       // `>`: a check in the same millisecond as the revocation may have read the old row.
       return at === undefined || checkedAt > at;

@@ -12,7 +12,7 @@ import { HttpError } from "../../http-error";
  * request (it was ~45% of the server's CPU under load). An entry lives at most TOKEN_CACHE_MS and
  * never past the token's own expiry, and is used only while no revocation of its user was announced
  * after it was checked (src/db/revocations.ts): a revoked token is refused on the very next request.
- * On a shared database (PostgreSQL, several processes) no entry is ever fresh, so nothing is cached.
+ * On a shared database (PostgreSQL, several processes) nothing is cached (`revocations.cacheable`).
  */
 const TOKEN_CACHE_MS = 30_000;
 const TOKEN_CACHE_MAX = 10_000;
